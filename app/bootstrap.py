@@ -1,0 +1,100 @@
+"""Brings a database to the schema head and the seed files' content, safely from many processes at once.
+
+Several containers may start together against one PostgreSQL: a session-level advisory lock makes
+them migrate and seed one after another (the later ones find nothing left to do). On SQLite a file
+lock next to the database does the same for several local processes.
+"""
+
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from app.config import REPO_ROOT, Settings
+from app.models import DatasetState
+from app.seed.load import load_seed
+from app.seed.validate import read_seed, seed_fingerprint
+
+log = logging.getLogger("reform_facts.bootstrap")
+ADVISORY_LOCK_KEY = 7_411_2019  # any constant shared by every process of this app
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config(toml_file=str(REPO_ROOT / "pyproject.toml"))
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def bootstrap_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection held under an exclusive lock across processes."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
+            connection.commit()
+            try:
+                yield connection
+            finally:
+                connection.rollback()
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                connection.commit()
+        return
+    database = make_url(str(engine.url)).database
+    lock_path = Path(f"{database}.lock") if database and database != ":memory:" else None
+    with engine.connect() as connection:
+        if lock_path is None:
+            yield connection
+            return
+        with lock_path.open("w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield connection
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def migrate(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "head")
+    connection.commit()
+
+
+def seed(connection: Connection, seed_dir: Path, *, force: bool = False) -> dict[str, int] | None:
+    """Load the seed files unless the database already holds exactly them. None means nothing to do."""
+    with Session(bind=connection) as session:
+        state = session.get(DatasetState, 1)
+        if not force and state is not None and state.content_sha256 == seed_fingerprint(seed_dir):
+            return None
+        report = load_seed(session, read_seed(seed_dir))
+        session.commit()
+    connection.commit()
+    return report
+
+
+def prepare_database(engine: Engine, settings: Settings) -> None:
+    """Migrate to head and load the seed files if they changed; what `serve` does before it listens."""
+    with bootstrap_lock(engine) as connection:
+        migrate(connection)
+        report = seed(connection, settings.seed_data_dir)
+        if report is None:
+            log.info("database is at head and holds the current seed data")
+        else:
+            log.info("seeded: %s", report)

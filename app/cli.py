@@ -1,0 +1,122 @@
+"""Command line: validate, migrate, seed, export and serve."""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from sqlmodel import Session
+
+from app.config import get_settings
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from app.seed.validate import SeedError, read_seed
+
+    seed_dir = Path(args.dir or get_settings().seed_data_dir)
+    try:
+        seed = read_seed(seed_dir)
+    except SeedError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in {seed_dir}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{n} {name}" for name, n in seed.counts().items())
+    print(f"ok: {seed_dir} is valid: {counts}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.bootstrap import bootstrap_lock, migrate
+    from app.db import make_engine
+
+    engine = make_engine(get_settings())
+    with bootstrap_lock(engine) as connection:
+        migrate(connection)
+    print("ok: database is at the head revision")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from app.bootstrap import bootstrap_lock, migrate, seed
+    from app.db import make_engine
+    from app.seed.validate import SeedError
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    seed_dir = Path(args.dir or settings.seed_data_dir)
+    try:
+        with bootstrap_lock(engine) as connection:
+            migrate(connection)
+            report = seed(connection, seed_dir, force=args.force)
+    except SeedError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("nothing was loaded", file=sys.stderr)
+        return 1
+    if not report:
+        print("ok: nothing to change; the database already holds these seed files")
+    else:
+        print("ok: " + ", ".join(f"{k}={v}" for k, v in report.items()))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from app.db import make_engine
+    from app.seed.export import export_seed
+
+    engine = make_engine(get_settings())
+    with Session(engine) as session:
+        written = export_seed(session, Path(args.dir))
+    print(f"ok: wrote {len(written)} files to {args.dir}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.bootstrap import prepare_database
+    from app.db import make_engine
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    if settings.auto_seed:
+        engine = make_engine(settings)
+        prepare_database(engine, settings)
+        engine.dispose()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,  # the app writes its own structured access log
+        proxy_headers=False,  # forwarded headers are honoured only from TRUSTED_PROXIES, by the app
+        timeout_graceful_shutdown=20,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app", description="Reform Facts service and data tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check every seed file; non-zero exit on any problem")
+    p.add_argument("--dir", help="seed directory (default: SEED_DATA_DIR)")
+    p.set_defaults(func=_validate)
+    p = sub.add_parser("migrate", help="upgrade the database to the head revision")
+    p.set_defaults(func=_migrate)
+    p = sub.add_parser("seed", help="load the seed files in one transaction (idempotent)")
+    p.add_argument("--dir", help="seed directory (default: SEED_DATA_DIR)")
+    p.add_argument("--force", action="store_true", help="compare every fact even if the files look unchanged")
+    p.set_defaults(func=_seed)
+    p = sub.add_parser("export", help="write the database out in the seed_data/ format")
+    p.add_argument("dir", help="directory to write to")
+    p.set_defaults(func=_export)
+    p = sub.add_parser("serve", help="migrate and seed if needed, then serve HTTP with uvicorn")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int)
+    p.set_defaults(func=_serve)
+    args = parser.parse_args(argv)
+    return args.func(args)

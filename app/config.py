@@ -1,0 +1,52 @@
+"""Settings, read once from the environment (every knob is an environment variable)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'data' / 'reform_facts.sqlite3'}",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://… to scale out.",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface `serve` binds to.")
+    port: int = Field(default=8000, description="Port `serve` listens on.")
+    log_level: str = Field(default="info", description="Python log level.")
+    workers: int = Field(default=1, ge=1, description="Worker processes (`serve` and the image).")
+    seed_data_dir: Path = Field(default=REPO_ROOT / "seed_data", description="Where seed files live.")
+    auto_seed: bool = Field(default=True, description="Migrate and seed an empty database on start.")
+
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_timeout: float = Field(default=2.0, gt=0, description="Seconds to wait for a pooled connection.")
+    db_connect_timeout: int = Field(default=3, ge=1, description="Seconds to wait when connecting.")
+    db_statement_timeout_ms: int = Field(default=5000, ge=0, description="PostgreSQL statement timeout.")
+
+    cache_max_entries: int = Field(default=4096, ge=0, description="Cached responses per process; 0 disables.")
+    version_check_interval: float = Field(
+        default=1.0, ge=0, description="Seconds between checks of the dataset version (cache invalidation)."
+    )
+
+    max_query_string: int = Field(default=2048, ge=64, description="Longest query string accepted, bytes.")
+    max_body_bytes: int = Field(default=16384, ge=0, description="Largest request body accepted, bytes.")
+    rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off.")
+    rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client may burst above the rate.")
+    trusted_proxies: str = Field(default="", description="Comma-separated proxy IPs whose X-Forwarded-* is honoured.")
+    cors_origins: str = Field(default="*", description="Comma-separated origins allowed by CORS (GET only).")
+    access_log: bool = Field(default=True, description="One JSON log line per request.")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,14 @@
+"""The dataset's version: bumped by every seed that changes data, so every process can drop stale caches."""
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+
+class DatasetState(SQLModel, table=True):
+    __tablename__ = "dataset_state"
+
+    id: int = Field(default=1, primary_key=True)  # a single row
+    version: int = 0
+    content_sha256: str = Field(default="", max_length=64)  # of the seed files last loaded
+    updated_at: dt.datetime

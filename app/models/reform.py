@@ -1,0 +1,56 @@
+"""Programmes, reform measures and the quantitative metrics that measure them."""
+
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Integer, Text
+from sqlmodel import Field, SQLModel
+
+from app.db import ExactDecimal
+
+
+class Programme(SQLModel, table=True):
+    __tablename__ = "programme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    name_zh: str = Field(max_length=300)
+    name_en: str = Field(max_length=300)
+    kind: str = Field(max_length=40)
+    place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
+    summary_zh: str = Field(sa_column=Column(Text, nullable=False))
+    summary_en: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ReformMeasure(SQLModel, table=True):
+    __tablename__ = "reform_measure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    name_zh: str = Field(max_length=300)
+    name_en: str = Field(max_length=300)
+    category: str = Field(max_length=40, index=True)
+    kind: str = Field(max_length=40)
+    programme_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("programme.id", ondelete="RESTRICT"), nullable=True, index=True),
+    )
+    place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
+    summary_zh: str = Field(sa_column=Column(Text, nullable=False))
+    summary_en: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class MeasureMetric(SQLModel, table=True):
+    __tablename__ = "measure_metric"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=160, unique=True)
+    measure_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("reform_measure.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int = 0  # order within the measure, as curated
+    value: Decimal = Field(sa_column=Column(ExactDecimal, nullable=False))
+    unit: str = Field(max_length=40)
+    unit_zh: str | None = Field(default=None, max_length=40)
+    comparator: str = Field(default="eq", max_length=10)
+    counted_zh: str = Field(sa_column=Column(Text, nullable=False))
+    counted_en: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,0 +1,25 @@
+"""Timeline events: the town-to-city history, each dated with its precision."""
+
+import datetime as dt
+
+from sqlalchemy import Column, ForeignKey, Integer, Text
+from sqlmodel import Field, SQLModel
+
+
+class TimelineEvent(SQLModel, table=True):
+    __tablename__ = "timeline_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    # As precisely as the source states it: "2019-09-25", "1983-10", "2014", "2020-H1".
+    date: str = Field(max_length=20)
+    date_precision: str = Field(max_length=20)
+    # The inclusive range of days the statement covers; range filters use overlap on these.
+    date_start: dt.date = Field(index=True)
+    date_end: dt.date = Field(index=True)
+    place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
+    category: str = Field(max_length=40, index=True)
+    title_zh: str = Field(max_length=300)
+    title_en: str = Field(max_length=300)
+    description_zh: str = Field(sa_column=Column(Text, nullable=False))
+    description_en: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,0 +1,95 @@
+"""Builds the search index from the facts in the database (rebuilt whole by every seed)."""
+
+from collections.abc import Iterator
+
+from sqlmodel import Session, delete, select
+
+from app.models import (
+    Citation,
+    Indicator,
+    MeasureMetric,
+    Observation,
+    Place,
+    Programme,
+    ReformMeasure,
+    SearchDocument,
+    SearchTerm,
+    TimelineEvent,
+)
+from app.search.terms import index_terms, normalize
+
+# doc_type → (model, key attribute, citation column, [(field, weight)])
+SEARCHABLE = {
+    "event": (TimelineEvent, "slug", "event_id", [("title", 5), ("description", 3)]),
+    "measure": (ReformMeasure, "slug", "measure_id", [("name", 5), ("summary", 3)]),
+    "programme": (Programme, "slug", "programme_id", [("name", 5), ("summary", 3)]),
+    "indicator": (Indicator, "code", "indicator_id", [("name", 5), ("definition", 3)]),
+    "place": (Place, "slug", "place_id", [("name", 5), ("description", 3)]),
+}
+QUOTE_WEIGHT = 1
+
+
+def _documents(session: Session) -> Iterator[tuple[str, str, str, int, str]]:
+    quotes: dict[tuple[str, int], list[str]] = {}
+    for c in session.exec(select(Citation)).all():
+        for column in ("event_id", "measure_id", "programme_id", "indicator_id", "place_id", "observation_id"):
+            if getattr(c, column) is not None:
+                quotes.setdefault((column, getattr(c, column)), []).append(c.quote)
+
+    for doc_type, (model, key, column, fields) in SEARCHABLE.items():
+        for row in session.exec(select(model)).all():
+            slug = getattr(row, key)
+            for stem, weight in fields:
+                for lang in ("zh", "en"):
+                    text = getattr(row, f"{stem}_{lang}")
+                    if text:
+                        yield doc_type, slug, f"{stem}_{lang}", weight, text
+            for quote in quotes.get((column, row.id), []):
+                yield doc_type, slug, "quote", QUOTE_WEIGHT, quote
+            if doc_type == "place":
+                for alias in row.aliases:
+                    yield doc_type, slug, "alias_zh", 4, alias["zh"]
+                    yield doc_type, slug, "alias_en", 4, alias["en"]
+
+    metrics = session.exec(
+        select(MeasureMetric, ReformMeasure.slug).join(ReformMeasure, MeasureMetric.measure_id == ReformMeasure.id)
+    ).all()
+    for metric, measure_slug in metrics:
+        value = format(metric.value, "f")
+        yield "measure", measure_slug, "metric_zh", 3, f"{value}{metric.unit_zh or ''} {metric.counted_zh}"
+        yield "measure", measure_slug, "metric_en", 3, f"{value} {metric.unit} {metric.counted_en}"
+
+    rows = session.exec(
+        select(Observation, Indicator, Place)
+        .join(Indicator, Observation.indicator_id == Indicator.id)
+        .join(Place, Observation.place_id == Place.id)
+    ).all()
+    for obs, indicator, place in rows:
+        value = format(obs.value, "f")
+        zh = f"{place.name_zh} {obs.period} {indicator.name_zh} {value}{obs.unit_zh or ''}"
+        en = f"{place.name_en} {obs.period} {indicator.name_en} {value} {obs.unit}"
+        yield "observation", obs.slug, "summary_zh", 4, zh
+        yield "observation", obs.slug, "summary_en", 4, en
+        for stem in ("comparison", "note"):
+            for lang in ("zh", "en"):
+                text = getattr(obs, f"{stem}_{lang}")
+                if text:
+                    yield "observation", obs.slug, f"{stem}_{lang}", 2, text
+        for quote in quotes.get(("observation_id", obs.id), []):
+            yield "observation", obs.slug, "quote", QUOTE_WEIGHT, quote
+
+
+def rebuild_search_index(session: Session) -> int:
+    """Replace the index with one built from the current facts; returns the number of documents."""
+    session.exec(delete(SearchTerm))
+    session.exec(delete(SearchDocument))
+    session.flush()
+    count = 0
+    for doc_type, slug, field, weight, text in _documents(session):
+        document = SearchDocument(doc_type=doc_type, doc_slug=slug, field=field, weight=weight, text=text)
+        session.add(document)
+        session.flush()
+        session.add_all(SearchTerm(term=t, document_id=document.id) for t in sorted(index_terms(normalize(text))))
+        count += 1
+    session.flush()
+    return count
