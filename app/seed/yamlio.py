@@ -27,6 +27,9 @@ SeedLoader.add_constructor("tag:yaml.org,2002:float", _exact_number)
 class SeedDumper(yaml.SafeDumper):
     """The canonical layout `export` writes and the files in seed_data/ are kept in."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a reviewer reads every quote in place, never an &anchor/*alias
+
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
         return super().increase_indent(flow, False)  # indent list items under their key
 
