@@ -1,0 +1,86 @@
+"""The docs pages (/docs, /redoc) served with their JS/CSS from a Python package: no CDN, no internet."""
+
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse
+
+ASSETS_URL = "/docs-assets"
+_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
+
+API_DESCRIPTION = """
+Verified, cited facts about municipal reforms in China, starting with **Longgang (龙港市, Zhejiang)**,
+the country's first town turned into a city (2019-09-25) and its first county-level city with no towns
+or sub-districts below it.
+
+**Provenance.** Every fact — a timeline event, an economic observation, a reform measure and each of its
+metrics, a programme, an indicator, a place — carries `citations`: the source's slug and link, a
+verbatim `quote`, and the `start`/`end` character offsets of that quote in the source body
+(`GET /v1/sources/{slug}/body`; its SHA-256 is in the source record). Numbers are exact decimals written
+as strings (`"138.1"`), with their unit, the power of ten of the Chinese unit (`unit_multiplier`: 亿 → 8)
+and the value in base units (`value_base`). Dates carry their precision.
+
+**Languages.** Chinese is the source language; every name, title and summary also has an English
+version that we wrote. Text fields are objects `{"zh": …, "en": …}`. `lang=zh|en|all` (or
+`Accept-Language`) selects what is returned; the default is both. `Content-Language` says what you got.
+
+**Collections.** Every list takes typed filters, `sort` (several keys, `-` for descending), `limit`
+(default 50, max 200) and an opaque `cursor`: follow `links.next` (also in the RFC 8288 `Link` header)
+until it is null. `meta.total` is the exact number of matching items; `facet=…` adds counts to `meta`.
+Add `format=csv` or `format=ndjson` (or send `Accept: text/csv` / `application/x-ndjson`) for the same
+page in those formats. An unknown query parameter is an error, never silently ignored.
+
+**Caching.** Responses carry a strong `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
+Bodies over 1 KB are gzip-compressed when you accept it. CORS allows GET from any origin.
+
+**Errors** are RFC 9457 `application/problem+json` documents with `type`, `title`, `status`, `detail`,
+and for bad parameters an `errors` list naming each parameter and why it failed.
+
+**Stability.** Paths are versioned (`/v1`). Within v1, keys are added but never removed or renamed,
+slugs are stable identifiers, and cursors are opaque (do not build them yourself).
+""".strip()
+
+OPENAPI_TAGS = [
+    {"name": "timeline", "description": "The town-to-city timeline: dated events with their precision."},
+    {"name": "indicators", "description": "Economic indicators and their observations (exact published values)."},
+    {"name": "reforms", "description": "Reform measures with their quantitative metrics, and the programmes "
+                                       "(大部门制, “十个一”, “四化”, plans, project lists) they belong to."},
+    {"name": "places", "description": "Places facts are about, with level, parent and aliases."},
+    {"name": "sources", "description": "The published texts every quote comes from, and what each supports."},
+    {"name": "search", "description": "Ranked search across events, measures, programmes, indicators, "
+                                     "observations and places, in Chinese and English."},
+    {"name": "meta", "description": "Dataset version, licence, attribution and counts."},
+]
+
+
+def install_docs(app: FastAPI) -> None:
+    app.mount(ASSETS_URL, StaticFiles(directory=_ASSETS_DIR), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} — docs",
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+            swagger_ui_parameters={"defaultModelsExpandDepth": 0, "tryItOutEnabled": False},
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} — reference",
+            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+            with_google_fonts=False,
+        )
+
+    @app.get("/", include_in_schema=False)
+    def root() -> HTMLResponse:
+        return HTMLResponse('<meta http-equiv="refresh" content="0; url=/docs"><a href="/docs">API docs</a>')

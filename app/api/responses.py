@@ -1,0 +1,62 @@
+"""Documented error responses and small parameter helpers shared by the routers."""
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ParameterError(BaseModel):
+    parameter: str = Field(description="The parameter that failed.", examples=["limit"])
+    reason: str = Field(description="Why it failed.", examples=["Input should be less than or equal to 200"])
+    in_: str | None = Field(default=None, alias="in", description="query, path, header or body.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document (media type application/problem+json)."""
+
+    type: str = Field(description="URI identifying the kind of problem.",
+                      examples=["https://reform-facts.example/problems/invalid-parameter"])
+    title: str = Field(description="Short summary of the kind of problem.", examples=["Invalid query parameter"])
+    status: int = Field(description="The HTTP status code.", examples=[400])
+    detail: str = Field(description="What went wrong with this request.",
+                        examples=["Query parameter 'colour' is not a parameter of this endpoint; known: …"])
+    instance: str | None = Field(default=None, description="The request path.", examples=["/v1/events"])
+    errors: list[ParameterError] | None = Field(default=None, description="Each parameter that failed, and why.")
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {"application/problem+json": {}}}
+
+
+_COMMON = {
+    406: _problem("The Accept header asks for a format this resource is not served in."),
+    422: _problem("A parameter has the wrong type or is out of range; `errors` names it."),
+    429: _problem("Too many requests from this client; see Retry-After."),
+    503: _problem("The database is unavailable; try again shortly (see Retry-After)."),
+}
+# The same data as CSV (a header row, then one row per item) or NDJSON (one JSON object per line).
+_OTHER_FORMATS = {"content": {"text/csv": {"schema": {"type": "string"}},
+                              "application/x-ndjson": {"schema": {"type": "string"}}}}
+LIST_ERRORS: dict[int | str, dict[str, Any]] = {
+    200: _OTHER_FORMATS,
+    400: _problem("An unknown parameter, a bad sort key, facet or cursor; `errors` names the parameter."),
+    **_COMMON,
+}
+ITEM_ERRORS: dict[int | str, dict[str, Any]] = {
+    200: _OTHER_FORMATS,
+    400: _problem("An unknown parameter; `errors` names it."),
+    404: _problem("No item has this slug."),
+    **_COMMON,
+}
+
+
+def list_of(values: list[Any] | None) -> list[str] | None:
+    """Repeated and comma-separated values alike (`place=a&place=b` or `place=a,b`)."""
+    if not values:
+        return None
+    out: list[str] = []
+    for value in values:
+        raw = value.value if isinstance(value, Enum) else str(value)
+        out += [part.strip() for part in raw.split(",") if part.strip()]
+    return out or None

@@ -1,0 +1,58 @@
+"""Response models shared by every resource: bilingual text, citations, pages."""
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class LocalizedText(BaseModel):
+    """A text in Chinese (the source language) and English (ours); `lang` may leave one out."""
+
+    zh: str | None = Field(default=None, description="Chinese, as in the source.", examples=["一枚印章管审批"])
+    en: str | None = Field(default=None, description="English, written by Reform Facts.",
+                           examples=["One seal for all approvals"])
+
+
+class CitationOut(BaseModel):
+    """Where a fact comes from: a verbatim quote and its offsets in the source body."""
+
+    source: str = Field(description="Slug of the source.", examples=["economic-daily-2020-10-20-longgang"])
+    source_url: str = Field(description="The source's API URL.",
+                            examples=["/v1/sources/economic-daily-2020-10-20-longgang"])
+    quote: str = Field(description="Verbatim text of the source body.", examples=["集中梳理许可事项1129项"])
+    start: int = Field(description="Offset (Unicode code points, 0-based) of the quote in the body.", examples=[1607])
+    end: int = Field(description="End offset, exclusive: body[start:end] == quote.", examples=[1620])
+
+
+class PlaceRef(BaseModel):
+    slug: str = Field(description="Slug of the place.", examples=["longgang"])
+    name: LocalizedText
+
+
+class FacetCount(BaseModel):
+    value: str | None = Field(description="A value of the faceted field.")
+    count: int = Field(description="How many matching items have it.")
+
+
+class PageMeta(BaseModel):
+    total: int = Field(description="Exact number of items matching the filters (all pages).")
+    count: int = Field(description="Number of items in this page.")
+    limit: int = Field(description="Page size asked for.")
+    sort: str = Field(description="The ordering applied, as a `sort` value.")
+    facets: dict[str, list[FacetCount]] | None = Field(
+        default=None, description="Counts per value of each field named in `facet`, over all matching items.")
+
+
+class PageLinks(BaseModel):
+    self: str = Field(description="This page.")
+    next: str | None = Field(description="The next page, or null on the last page.")
+
+
+class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(title="Page")
+
+    data: list[T]
+    meta: PageMeta
+    links: PageLinks

@@ -1,0 +1,123 @@
+"""Every error is an RFC 9457 problem: application/problem+json with type, title, status, detail.
+
+One renderer serves the app's own errors, FastAPI's validation errors, Starlette's 404/405 and
+anything unexpected (a 500 that shows no internals).
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+log = logging.getLogger("reform_facts.errors")
+PROBLEM_TYPE_BASE = "https://reform-facts.example/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class AppError(Exception):
+    """An error the API reports on purpose; subclasses fix the status and problem type."""
+
+    status = 400
+    type_slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class InvalidParameter(AppError):
+    status, type_slug, title = 400, "invalid-parameter", "Invalid query parameter"
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"Query parameter '{name}' {reason}.", errors=[{"parameter": name, "reason": reason}])
+
+
+class NotFound(AppError):
+    status, type_slug, title = 404, "not-found", "Not found"
+
+
+class NotAcceptable(AppError):
+    status, type_slug, title = 406, "not-acceptable", "Not acceptable"
+
+
+class ServiceUnavailable(AppError):
+    status, type_slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+class TooManyRequests(AppError):
+    status, type_slug, title = 429, "too-many-requests", "Too many requests"
+
+
+def problem(status: int, detail: str, *, type_slug: str | None = None, title: str | None = None,
+            instance: str | None = None, errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (type_slug or phrase.lower().replace(" ", "-")),
+        "title": title or phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+async def _app_error(request: Request, exc: AppError) -> Response:
+    return problem(exc.status, exc.detail, type_slug=exc.type_slug, title=exc.title,
+                   instance=request.url.path, errors=exc.errors, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        where, name = (loc[0], ".".join(loc[1:])) if len(loc) > 1 else ("request", ".".join(loc))
+        errors.append({"in": where, "parameter": name, "reason": err.get("msg", "is invalid")})
+    detail = "; ".join(f"{e['in']} parameter '{e['parameter']}': {e['reason']}" for e in errors)
+    return problem(422, detail or "The request is invalid.", type_slug="validation-error",
+                   title="Invalid request", instance=request.url.path, errors=errors)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No resource at {request.url.path}."
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}."
+    return problem(exc.status_code, detail, instance=request.url.path, headers=getattr(exc, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "The server met an unexpected error; it has been logged.", instance=request.url.path)
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    # The database went away (or the pool is exhausted): say so quickly; the pool recovers by itself.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return problem(503, "The database is unavailable; try again shortly.", type_slug="service-unavailable",
+                   instance=request.url.path, headers={"Retry-After": "2"})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

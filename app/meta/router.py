@@ -1,0 +1,65 @@
+"""HTTP for /v1/meta: what this dataset is, how fresh, under which licence, and how big."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from starlette.responses import Response
+
+from app import __version__
+from app.api.collection import FormatQ, LangQ, render
+from app.api.negotiation import negotiate
+from app.api.responses import ITEM_ERRORS
+from app.db import SessionDep
+from app.models import (
+    Citation,
+    DatasetState,
+    Indicator,
+    MeasureMetric,
+    Observation,
+    Place,
+    Programme,
+    ReformMeasure,
+    Source,
+    TimelineEvent,
+)
+
+router = APIRouter(tags=["meta"])
+LICENCE = {
+    "data": "CC BY 4.0 — the structured facts and English texts of Reform Facts",
+    "quotes": "Quoted source text remains © its publisher and is quoted for citation",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+ATTRIBUTION = "Reform Facts, from 经济日报·中国经济网 (Economic Daily / China Economic Net) reporting"
+COUNTED = {"sources": Source, "places": Place, "events": TimelineEvent, "indicators": Indicator,
+           "observations": Observation, "programmes": Programme, "measures": ReformMeasure,
+           "metrics": MeasureMetric, "citations": Citation}
+
+
+class MetaOut(BaseModel):
+    api_version: str = Field(description="Version of the API software.", examples=["1.0.0"])
+    dataset_version: int = Field(description="Increases whenever the facts change.", examples=[1])
+    last_updated: str | None = Field(description="When the facts last changed (UTC, ISO 8601).")
+    content_sha256: str = Field(description="Hash of the seed files the facts were loaded from.")
+    licence: dict[str, str]
+    attribution: str
+    counts: dict[str, int] = Field(description="Items per resource.",
+                                   examples=[{"events": 10, "measures": 36, "citations": 161}])
+
+
+@router.get("/meta", response_model=MetaOut, summary="Dataset version, licence and counts",
+            description="Cheap to poll: `dataset_version` changes whenever any fact changes.", responses=ITEM_ERRORS)
+def meta(request: Request, session: SessionDep, lang: LangQ = None, fmt: FormatQ = None) -> Response:
+    neg = negotiate(request, lang, fmt)
+    state = session.get(DatasetState, 1)
+    counts = {name: session.execute(select(func.count()).select_from(model)).scalar_one()
+              for name, model in COUNTED.items()}
+    body = {
+        "api_version": __version__,
+        "dataset_version": state.version if state else 0,
+        "last_updated": state.updated_at.isoformat() if state else None,
+        "content_sha256": state.content_sha256 if state else "",
+        "licence": LICENCE,
+        "attribution": ATTRIBUTION,
+        "counts": counts,
+    }
+    return render(neg, body)

@@ -1,0 +1,52 @@
+"""API models of reform measures, their metrics, and programmes."""
+
+from pydantic import BaseModel, Field
+
+from app.api.schemas import CitationOut, LocalizedText, PlaceRef
+from app.models.enums import Comparator, MeasureCategory, MeasureKind, ProgrammeKind
+
+
+class MetricOut(BaseModel):
+    """A number that measures a reform: what is counted, how many, and how it is bounded."""
+
+    slug: str = Field(examples=["one-seal-licensing-items-1129"])
+    value: str = Field(description="Exact decimal, as published.", examples=["1129"])
+    unit: str = Field(description="What one unit is.", examples=["item"])
+    unit_zh: str | None = Field(description="The measure word as published.", examples=["项"])
+    comparator: Comparator = Field(description="eq (exactly), le (at most, 最多), ge (at least, 以上), approx.")
+    counted: LocalizedText = Field(description="What is counted.")
+    citations: list[CitationOut]
+
+
+class ProgrammeRef(BaseModel):
+    slug: str = Field(examples=["ten-ones-institutional-results"])
+    name: LocalizedText
+
+
+class MeasureOut(BaseModel):
+    """A named reform, policy, plan, project or industry the source describes."""
+
+    slug: str = Field(description="Stable identifier.", examples=["one-seal-for-approvals"])
+    name: LocalizedText
+    category: MeasureCategory = Field(description="Policy domain.")
+    kind: MeasureKind = Field(description="What sort of thing it is.")
+    programme: ProgrammeRef | None = Field(description="The programme it belongs to, if any.")
+    place: PlaceRef
+    summary: LocalizedText
+    metrics: list[MetricOut] = Field(description="Its quantitative metrics, in the source's order.")
+    citations: list[CitationOut]
+    url: str
+
+
+class ProgrammeOut(BaseModel):
+    """A programme, plan, result set or principle that reform measures belong to."""
+
+    slug: str = Field(description="Stable identifier.", examples=["ten-ones-institutional-results"])
+    name: LocalizedText
+    kind: ProgrammeKind
+    place: PlaceRef
+    summary: LocalizedText
+    measure_count: int = Field(description="How many measures belong to it.")
+    citations: list[CitationOut]
+    url: str
+    measures_url: str = Field(description="Its measures.")

@@ -1,0 +1,65 @@
+"""HTTP for /v1/search."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, page_url, render
+from app.api.negotiation import negotiate
+from app.api.pagination import DEFAULT_LIMIT, decode_rank_cursor, encode_rank_cursor
+from app.api.responses import LIST_ERRORS, list_of
+from app.api.schemas import Page
+from app.db import SessionDep
+from app.errors import InvalidParameter
+from app.search import service
+from app.search.schemas import SearchHit
+from app.search.terms import query_units
+
+router = APIRouter(tags=["search"])
+HitType = Literal["event", "measure", "programme", "indicator", "observation", "place"]
+
+
+@router.get(
+    "/search",
+    response_model=Page[SearchHit],
+    summary="Search every fact",
+    description="Finds events, measures, programmes, indicators, observations and places whose text (names, "
+    "summaries, metrics, quotes; Chinese and English) contains every word of `q`. Chinese needs no spaces: "
+    "1- and 2-character words (执法, 审批, 网格) and phrases (一枚印章) are found anywhere in a text; Latin words "
+    "and numbers match at a word start (approv finds approval). Best matches first: a match in a name or title "
+    "counts more than one in a summary or quote.",
+    responses=LIST_ERRORS,
+)
+def search(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find (Chinese, English, numbers).",
+                            examples=["执法"])],
+    type: Annotated[list[HitType] | None, Query(description="Only these kinds of fact; repeatable.")] = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
+    lang: LangQ = None,
+    fmt: FormatQ = None,
+) -> Response:
+    neg = negotiate(request, lang, fmt)
+    units = query_units(q)
+    if not units:
+        raise InvalidParameter("q", "has no letters, digits or Chinese characters to search for")
+    if len(units) > 12:
+        raise InvalidParameter("q", "has more than 12 words")
+    types = list_of(type)
+    signature = f"{q}|{types}"
+    offset = decode_rank_cursor(signature, cursor) if cursor else 0
+    ranked = service.search(session, q, units, types)
+    page = ranked[offset : offset + limit]
+    data = service.serialize_hits(session, page, units, neg)
+    has_more = offset + limit < len(ranked)
+    next_url = page_url(request, cursor=encode_rank_cursor(signature, offset + limit)) if has_more else None
+    body = {
+        "data": data,
+        "meta": {"total": len(ranked), "count": len(data), "limit": limit, "sort": "-score"},
+        "links": {"self": page_url(request), "next": next_url},
+    }
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+    return render(neg, body, rows=data, headers=headers, item_model=SearchHit)

@@ -1,0 +1,153 @@
+"""Ranked search over the index built by app.search.index, identical on SQLite and PostgreSQL."""
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.api.collection import text_of
+from app.api.negotiation import Negotiated
+from app.models import (
+    Indicator,
+    Observation,
+    Place,
+    Programme,
+    ReformMeasure,
+    SearchDocument,
+    SearchTerm,
+    TimelineEvent,
+)
+from app.search.terms import QueryUnit, normalize, unit_matches
+
+TYPE_ORDER = ("event", "measure", "programme", "indicator", "observation", "place")
+URLS = {"event": "/v1/events/{}", "measure": "/v1/measures/{}", "programme": "/v1/programmes/{}",
+        "indicator": "/v1/indicators/{}", "observation": "/v1/observations/{}", "place": "/v1/places/{}"}
+SNIPPET_RADIUS = 24
+PHRASE_BONUS = 2
+
+
+@dataclass
+class _Fact:
+    type: str
+    slug: str
+    best: dict[QueryUnit, tuple[int, str, str, int]] = field(default_factory=dict)  # weight, field, text, pos
+    phrase: bool = False
+
+    @property
+    def score(self) -> int:
+        return sum(w for w, _, _, _ in self.best.values()) + (PHRASE_BONUS if self.phrase else 0)
+
+
+def _candidate_ids(session: Session, units: list[QueryUnit]) -> set[int]:
+    ids: set[int] = set()
+    for unit in units:
+        if unit.prefix:
+            term = unit.terms[0]
+            # A btree range instead of LIKE: the same plan and the same answer on every backend.
+            upper = term[:-1] + chr(ord(term[-1]) + 1)
+            condition = (SearchTerm.term >= term) & (SearchTerm.term < upper)
+            ids |= set(session.execute(select(SearchTerm.document_id).where(condition)).scalars())
+        else:
+            stmt = (select(SearchTerm.document_id).where(SearchTerm.term.in_(unit.terms))
+                    .group_by(SearchTerm.document_id).having(func.count() == len(unit.terms)))
+            ids |= set(session.execute(stmt).scalars())
+    return ids
+
+
+def search(session: Session, query: str, units: list[QueryUnit], types: list[str] | None) -> list[_Fact]:
+    ids = _candidate_ids(session, units)
+    if not ids:
+        return []
+    stmt = select(SearchDocument).where(SearchDocument.id.in_(ids))
+    if types:
+        stmt = stmt.where(SearchDocument.doc_type.in_(types))
+    phrase = normalize(query).strip()
+    facts: dict[tuple[str, str], _Fact] = {}
+    for doc in session.execute(stmt).scalars():
+        text = normalize(doc.text)
+        fact = facts.setdefault((doc.doc_type, doc.doc_slug), _Fact(doc.doc_type, doc.doc_slug))
+        for unit in units:
+            position = unit_matches(unit, text)
+            if position >= 0:
+                current = fact.best.get(unit)
+                if current is None or doc.weight > current[0]:
+                    fact.best[unit] = (doc.weight, doc.field, doc.text, position)
+        if len(units) > 1 and phrase in text:
+            fact.phrase = True
+    matched = [f for f in facts.values() if len(f.best) == len(units)]
+    matched.sort(key=lambda f: (-f.score, TYPE_ORDER.index(f.type), f.slug))
+    return matched
+
+
+def snippet(fact: _Fact, units: list[QueryUnit]) -> tuple[str, str]:
+    """The best-weighted field's text around the match, every query unit in it marked."""
+    weight, field_name, text, position = max(fact.best.values(), key=lambda b: (b[0], -b[3]))
+    normalized = normalize(text)
+    if len(normalized) != len(text):
+        text = normalized  # offsets come from the normalized text; keep them aligned
+    start = max(0, position - SNIPPET_RADIUS)
+    end = min(len(text), position + SNIPPET_RADIUS * 2)
+    window, lowered = text[start:end], normalized[start:end]
+    spans: list[tuple[int, int]] = []
+    for unit in units:
+        i = lowered.find(unit.text)
+        while i >= 0:
+            spans.append((i, i + len(unit.text)))
+            i = lowered.find(unit.text, i + 1)
+    out, cursor = [], 0
+    for s, e in sorted(_merge(spans)):
+        out += [html.escape(window[cursor:s]), "<mark>", html.escape(window[s:e]), "</mark>"]
+        cursor = e
+    out.append(html.escape(window[cursor:]))
+    prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    return field_name, prefix + "".join(out) + suffix
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def titles(session: Session, facts: list[_Fact], neg: Negotiated) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each hit's display title: a name, a title, or for an observation its indicator and period."""
+    wanted: dict[str, set[str]] = {}
+    for f in facts:
+        wanted.setdefault(f.type, set()).add(f.slug)
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    simple = {"event": (TimelineEvent, "slug", "title"), "measure": (ReformMeasure, "slug", "name"),
+              "programme": (Programme, "slug", "name"), "indicator": (Indicator, "code", "name"),
+              "place": (Place, "slug", "name")}
+    for kind, (model, key, stem) in simple.items():
+        if wanted.get(kind):
+            for row in session.execute(select(model).where(getattr(model, key).in_(wanted[kind]))).scalars():
+                out[(kind, getattr(row, key))] = text_of(row, stem, neg)
+    if wanted.get("observation"):
+        rows = session.execute(
+            select(Observation.slug, Observation.period, Indicator)
+            .join(Indicator, Indicator.id == Observation.indicator_id)
+            .where(Observation.slug.in_(wanted["observation"]))
+        ).all()
+        for slug, period, indicator in rows:
+            out[("observation", slug)] = {k: f"{v} {period}" for k, v in text_of(indicator, "name", neg).items()}
+    return out
+
+
+def serialize_hits(session: Session, facts: list[_Fact], units: list[QueryUnit],
+                   neg: Negotiated) -> list[dict[str, Any]]:
+    names = titles(session, facts, neg)
+    hits = []
+    for f in facts:
+        field_name, text = snippet(f, units)
+        hits.append({"type": f.type, "slug": f.slug, "url": URLS[f.type].format(f.slug),
+                     "title": names.get((f.type, f.slug), {}), "field": field_name, "snippet": text,
+                     "score": f.score})
+    return hits
+
+

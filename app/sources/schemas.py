@@ -1,0 +1,43 @@
+"""API models of sources and of the citations they support."""
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from app.api.schemas import LocalizedText
+
+
+class SourceOut(BaseModel):
+    """A published text facts are cited from (metadata; the body is at body_url)."""
+
+    slug: str = Field(description="Stable identifier.", examples=["economic-daily-2020-10-20-longgang"])
+    title: LocalizedText
+    subtitle: LocalizedText
+    publisher: LocalizedText = Field(description="经济日报·中国经济网 (Economic Daily / China Economic Net).")
+    author: LocalizedText
+    published_on: dt.date = Field(examples=["2020-10-20"])
+    language: str = Field(description="Language of the body (BCP 47).", examples=["zh"])
+    url: str | None = Field(description="Where the original is published, if known.")
+    licence: LocalizedText = Field(description="Terms of the quoted text and of our data.")
+    body_sha256: str = Field(description="SHA-256 of the body's UTF-8 bytes; check quotes against it.")
+    body_length: int = Field(description="Length of the body in code points (citation offsets index into it).")
+    citation_count: int = Field(description="How many citations quote it.")
+    url_body: str = Field(description="The body as text/plain.", examples=["/v1/sources/x/body"])
+    url_citations: str = Field(description="Every citation of this source.")
+    url_self: str = Field(description="This source's API URL.")
+
+
+class FactRef(BaseModel):
+    type: str = Field(description="place, event, indicator, observation, programme, measure or metric.",
+                      examples=["metric"])
+    slug: str = Field(examples=["one-seal-licensing-items-1129"])
+    url: str = Field(description="The fact's API URL (a metric's is its measure's).")
+
+
+class SourceCitationOut(BaseModel):
+    """A quote of the source and the fact it supports."""
+
+    quote: str
+    start: int
+    end: int
+    fact: FactRef

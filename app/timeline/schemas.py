@@ -1,0 +1,26 @@
+"""API models of timeline events."""
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from app.api.schemas import CitationOut, LocalizedText, PlaceRef
+from app.models.enums import DatePrecision, EventCategory
+
+
+class EventOut(BaseModel):
+    """Something that happened, dated as precisely as the source states it."""
+
+    slug: str = Field(description="Stable identifier.", examples=["town-abolished-city-established-2019-09-25"])
+    date: str = Field(description="The date as precisely as stated: 2019-09-25, 1983-10, 2014, 2020-H1.",
+                      examples=["2019-09-25"])
+    date_precision: DatePrecision = Field(description="day, month, half_year, year, or before (“日前”: on or "
+                                                      "shortly before date_end).")
+    date_start: dt.date = Field(description="First day the statement may refer to.", examples=["2019-09-25"])
+    date_end: dt.date = Field(description="Last day the statement may refer to.", examples=["2019-09-25"])
+    place: PlaceRef
+    category: EventCategory
+    title: LocalizedText
+    description: LocalizedText
+    citations: list[CitationOut] = Field(description="Verbatim support in the sources (at least one).")
+    url: str = Field(description="This event's API URL.")
