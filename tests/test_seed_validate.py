@@ -103,6 +103,7 @@ def test_chinese_numerals_count_as_the_number(seed_copy: Path) -> None:
             for metric in measure["metrics"]:
                 if metric["slug"] == chinese_only[0]["slug"]:
                     metric["value"] += 7
+                    metric["value_base"] = metric["value"] * 10 ** metric["unit_multiplier"]
     edit(seed_copy, "measures.yaml", change)
     assert any(f"'{chinese_only[0]['slug']}'" in p and "does not appear" in p for p in problems_of(seed_copy))
 

@@ -48,9 +48,12 @@ class MeasureMetric(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("reform_measure.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     position: int = 0  # order within the measure, as curated
+    # As for observations: value × 10^unit_multiplier == value_base (百亿级 is 100 亿元 = 10^10 CNY).
     value: Decimal = Field(sa_column=Column(ExactDecimal, nullable=False))
     unit: str = Field(max_length=40)
     unit_zh: str | None = Field(default=None, max_length=40)
+    unit_multiplier: int = 0
+    value_base: Decimal = Field(sa_column=Column(ExactDecimal, nullable=False))
     comparator: str = Field(default="eq", max_length=10)
     counted_zh: str = Field(sa_column=Column(Text, nullable=False))
     counted_en: str = Field(sa_column=Column(Text, nullable=False))

@@ -12,7 +12,9 @@ class MetricOut(BaseModel):
     slug: str = Field(examples=["one-seal-licensing-items-1129"])
     value: str = Field(description="Exact decimal, as published.", examples=["1129"])
     unit: str = Field(description="What one unit is.", examples=["item"])
-    unit_zh: str | None = Field(description="The measure word as published.", examples=["项"])
+    unit_zh: str | None = Field(description="The unit or measure word as published.", examples=["项"])
+    unit_multiplier: int = Field(description="Power of ten of the published unit (亿 → 8).", examples=[0])
+    value_base: str = Field(description="value × 10^unit_multiplier, in `unit`, exact.", examples=["1129"])
     comparator: Comparator = Field(description="eq (exactly), le (at most, 最多), ge (at least, 以上), approx.")
     counted: LocalizedText = Field(description="What is counted.")
     citations: list[CitationOut]

@@ -56,6 +56,8 @@ def serialize_measures(session: Session, rows: list[ReformMeasure], neg: Negotia
             "value": format(m.value, "f"),
             "unit": m.unit,
             "unit_zh": m.unit_zh,
+            "unit_multiplier": m.unit_multiplier,
+            "value_base": format(m.value_base, "f"),
             "comparator": m.comparator,
             "counted": text_of(m, "counted", neg),
             "citations": metric_cites.get(m.id, []),

@@ -60,6 +60,11 @@ def _paired(entry: BaseModel, *stems: str) -> None:
             raise ValueError(f"{missing} is missing while its twin is set")
 
 
+def _check_base(value: Decimal, multiplier: int, base: Decimal) -> None:
+    if value * (Decimal(10) ** multiplier) != base:
+        raise ValueError(f"value_base {base} != value {value} × 10^{multiplier}")
+
+
 class SourceIn(Entry):
     slug: Slug
     title_zh: Text
@@ -143,8 +148,7 @@ class ObservationIn(Entry):
         _paired(self, "comparison", "note")
         if self.period_end < self.period_start:
             raise ValueError("period_end is before period_start")
-        if self.value * (Decimal(10) ** self.unit_multiplier) != self.value_base:
-            raise ValueError(f"value_base {self.value_base} != value {self.value} × 10^{self.unit_multiplier}")
+        _check_base(self.value, self.unit_multiplier, self.value_base)
         return self
 
 
@@ -185,10 +189,17 @@ class MetricIn(Entry):
     value: Decimal
     unit: Text
     unit_zh: Text | None
+    unit_multiplier: int = Field(ge=0, le=12)
+    value_base: Decimal
     comparator: Comparator
     counted_zh: Text
     counted_en: Text
     citations: Citations
+
+    @model_validator(mode="after")
+    def _scaled(self) -> "MetricIn":
+        _check_base(self.value, self.unit_multiplier, self.value_base)
+        return self
 
 
 class MeasureIn(Entry):

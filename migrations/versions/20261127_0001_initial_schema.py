@@ -179,6 +179,8 @@ def upgrade() -> None:
     sa.Column('value', sa.String(length=40), nullable=False),
     sa.Column('unit', sa.String(length=40), nullable=False),
     sa.Column('unit_zh', sa.String(length=40), nullable=True),
+    sa.Column('unit_multiplier', sa.Integer(), nullable=False),
+    sa.Column('value_base', sa.String(length=40), nullable=False),
     sa.Column('comparator', sa.String(length=10), nullable=False),
     sa.Column('counted_zh', sa.Text(), nullable=False),
     sa.Column('counted_en', sa.Text(), nullable=False),
