@@ -9,26 +9,31 @@ import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.config import REPO_ROOT, Settings
 from app.models import DatasetState
-from app.seed.load import load_seed
 from app.seed.validate import read_seed, seed_fingerprint
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only where it is used: a worker process that never migrates (and /readyz, whose
+# head is computed once) should not pay for it at start-up.
 
 log = logging.getLogger("reform_facts.bootstrap")
 ADVISORY_LOCK_KEY = 7_411_2019  # any constant shared by every process of this app
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None) -> "Config":
+    from alembic.config import Config
+
     config = Config(toml_file=str(REPO_ROOT / "pyproject.toml"))
     config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
     if connection is not None:
@@ -36,12 +41,19 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
+    """The newest migration shipped with this code (it cannot change while the process runs)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The database's schema revision, read directly (None for an empty database)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 @contextmanager
@@ -73,6 +85,8 @@ def bootstrap_lock(engine: Engine) -> Iterator[Connection]:
 
 
 def migrate(connection: Connection) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")
     connection.commit()
 
@@ -83,6 +97,8 @@ def seed(connection: Connection, seed_dir: Path, *, force: bool = False) -> dict
         state = session.get(DatasetState, 1)
         if not force and state is not None and state.content_sha256 == seed_fingerprint(seed_dir):
             return None
+        from app.seed.load import load_seed  # the loader (and search indexer) only when loading
+
         report = load_seed(session, read_seed(seed_dir))
         session.commit()
     connection.commit()

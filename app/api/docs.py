@@ -1,20 +1,20 @@
 """The docs pages (/docs, /redoc) served with their JS/CSS from a Python package: no CDN, no internet."""
 
+from functools import lru_cache
 from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 ASSETS_URL = "/docs-assets"
 _ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 
 API_DESCRIPTION = """
-Verified, cited facts about municipal reforms in China, starting with **Longgang (龙港市, Zhejiang)**,
-the country's first town turned into a city (2019-09-25) and its first county-level city with no towns
-or sub-districts below it.
+The first dataset is **Longgang (龙港市, Zhejiang)**: the country's first town turned into a city
+(2019-09-25) and its first county-level city with no towns or sub-districts below it.
 
 **Provenance.** Every fact — a timeline event, an economic observation, a reform measure and each of its
 metrics, a programme, an indicator, a place — carries `citations`: the source's slug and link, a
@@ -56,7 +56,21 @@ OPENAPI_TAGS = [
 ]
 
 
+# ReDoc's footer always shows a logo fetched from Redocly's CDN; point it at our own favicon instead.
+_REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@lru_cache(maxsize=1)
+def _offline_redoc_js() -> bytes:
+    return (_ASSETS_DIR / "redoc.standalone.js").read_bytes().replace(_REDOC_CDN_LOGO, b"/docs-assets/favicon.png")
+
+
 def install_docs(app: FastAPI) -> None:
+    @app.get(f"{ASSETS_URL}/redoc.standalone.js", include_in_schema=False)
+    def redoc_js() -> Response:
+        return Response(_offline_redoc_js(), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
     app.mount(ASSETS_URL, StaticFiles(directory=_ASSETS_DIR), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
 
