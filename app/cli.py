@@ -1,7 +1,6 @@
 """Command line: validate, migrate, seed, export and serve."""
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -78,8 +77,10 @@ def _serve(args: argparse.Namespace) -> int:
     from app.bootstrap import prepare_database
     from app.db import make_engine
 
+    from app.ops.logs import configure_logging
+
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    configure_logging(settings)  # JSON lines from the first one, migrations and seeding included
     if settings.auto_seed:
         engine = make_engine(settings)
         prepare_database(engine, settings)

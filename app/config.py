@@ -23,8 +23,8 @@ class Settings(BaseSettings):
     seed_data_dir: Path = Field(default=REPO_ROOT / "seed_data", description="Where seed files live.")
     auto_seed: bool = Field(default=True, description="Migrate and seed an empty database on start.")
 
-    db_pool_size: int = Field(default=5, ge=1)
-    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_size: int = Field(default=5, ge=1, description="PostgreSQL connections each worker keeps open.")
+    db_max_overflow: int = Field(default=5, ge=0, description="Extra connections a worker may open under load.")
     db_pool_timeout: float = Field(default=2.0, gt=0, description="Seconds to wait for a pooled connection.")
     db_connect_timeout: int = Field(default=3, ge=1, description="Seconds to wait when connecting.")
     db_statement_timeout_ms: int = Field(default=5000, ge=0, description="PostgreSQL statement timeout.")
@@ -34,13 +34,18 @@ class Settings(BaseSettings):
         default=1.0, ge=0, description="Seconds between checks of the dataset version (cache invalidation)."
     )
 
-    max_query_string: int = Field(default=2048, ge=64, description="Longest query string accepted, bytes.")
-    max_body_bytes: int = Field(default=16384, ge=0, description="Largest request body accepted, bytes.")
+    max_query_string: int = Field(default=2048, ge=64, description="Longest query string accepted, bytes (414).")
+    max_body_bytes: int = Field(default=16384, ge=0, description="Largest request body accepted, bytes (413).")
     rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off.")
-    rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client may burst above the rate.")
-    trusted_proxies: str = Field(default="", description="Comma-separated proxy IPs whose X-Forwarded-* is honoured.")
-    cors_origins: str = Field(default="*", description="Comma-separated origins allowed by CORS (GET only).")
+    rate_limit_burst: int = Field(default=60, ge=1, description="Token-bucket size: requests a client may make at once.")
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated proxy IPs/CIDRs whose X-Forwarded-For/-Proto is honoured."
+    )
+    cors_origins: str = Field(default="*", description="Comma-separated origins allowed by CORS (GET/HEAD only).")
     access_log: bool = Field(default=True, description="One JSON log line per request.")
+    ready_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds /readyz waits for the database before answering 503."
+    )
 
     @property
     def is_sqlite(self) -> bool:

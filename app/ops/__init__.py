@@ -1,13 +1,25 @@
-"""Operations: health, readiness, metrics, structured logs, limits, security headers (see install_ops)."""
+"""Operations: health, readiness, metrics, JSON logs, limits, proxies, security and CORS headers.
+
+install_ops() runs after every other middleware is added, so the OpsMiddleware it adds is the
+outermost of the app's own layers and sees every request, cached or not.
+"""
 
 from fastapi import FastAPI
 
 from app.config import Settings
+from app.ops import health, metrics
+from app.ops.logs import configure_logging
+from app.ops.middleware import OpsMiddleware
+from app.ops.routes import RouteTemplates
 
 
 def install_ops(app: FastAPI, settings: Settings) -> None:
-    """Add the operational routes and the outermost middleware. (Filled in by the operations work.)"""
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    configure_logging(settings)
+    registry = metrics.build_registry(app)
+    app.state.metrics_registry = registry
+    app.include_router(health.router)
+    app.include_router(metrics.router)
+    # Shared with the response cache (app.ops.routes.route_template) so both name routes the same way.
+    app.state.route_templates = RouteTemplates()
+    app.add_middleware(OpsMiddleware, settings=settings, metrics=metrics.RequestMetrics(registry),
+                       routes=app.state.route_templates)

@@ -1,0 +1,156 @@
+"""Security headers on every response, CORS for browsers, and a docs page that works under its CSP."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.bootstrap import bootstrap_lock, migrate, seed
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+SECURITY = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-resource-policy": "same-origin",
+}
+EXPOSED = "Link, ETag, Content-Language, X-Request-ID"
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('ops') / 'ops.sqlite3'}"
+    settings = Settings(database_url=url)
+    engine = make_engine(settings)
+    with bootstrap_lock(engine) as connection:
+        migrate(connection)
+        seed(connection, settings.seed_data_dir)
+    engine.dispose()
+    return url
+
+
+def client_for(url: str, **settings: object) -> TestClient:
+    return TestClient(create_app(Settings(database_url=url, access_log=False, **settings)))
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    with client_for(database_url) as c:
+        yield c
+
+
+def assert_security_headers(headers: object, csp: str = API_CSP) -> None:
+    for name, value in SECURITY.items():
+        assert headers[name] == value, name  # type: ignore[index]
+    assert headers["content-security-policy"] == csp  # type: ignore[index]
+
+
+@pytest.mark.parametrize("url", ["/v1/events?limit=1", "/v1/events/no-such-event", "/no/such/path",
+                                 "/healthz", "/openapi.json", "/docs-assets/swagger-ui.css"])
+def test_every_response_carries_the_security_headers(client: TestClient, url: str) -> None:
+    assert_security_headers(client.get(url).headers)
+
+
+def test_cached_and_not_modified_responses_carry_them_too(client: TestClient) -> None:
+    first = client.get("/v1/places?limit=3")
+    again = client.get("/v1/places?limit=3")
+    not_modified = client.get("/v1/places?limit=3", headers={"If-None-Match": first.headers["etag"]})
+    assert (first.status_code, again.status_code, not_modified.status_code) == (200, 200, 304)
+    for response in (again, not_modified):
+        assert_security_headers(response.headers)
+        assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_an_unexpected_error_is_a_problem_with_the_headers(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url, access_log=False))
+
+    @app.get("/boom", include_in_schema=False)
+    def boom() -> None:
+        raise RuntimeError("kaboom")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        response = c.get("/boom", headers={"X-Request-ID": "boom-1"})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "The server met an unexpected error; it has been logged."
+    assert response.headers["x-request-id"] == "boom-1"
+    assert_security_headers(response.headers)
+
+
+def test_docs_pages_reference_only_same_origin_assets(client: TestClient) -> None:
+    for page in ("/docs", "/redoc"):
+        response = client.get(page)
+        assert response.status_code == 200
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self' 'unsafe-inline'" in csp and "frame-ancestors 'none'" in csp
+        urls = re.findall(r'(?:src|href|spec-url)\s*=\s*["\']([^"\']+)', response.text)
+        urls += re.findall(r'(?:url|spec-url)\s*:\s*["\']([^"\']+)', response.text)
+        assert urls, page
+        for url in urls:
+            # Same origin: a path on this host, never another host or a protocol-relative URL.
+            assert url.startswith("/") and not url.startswith("//"), (page, url)
+            if not url.startswith("/openapi.json"):
+                asset = client.get(url)
+                assert asset.status_code == 200, url
+                assert asset.headers["content-type"].split(";")[0] in {"text/css", "text/javascript",
+                                                                        "application/javascript", "image/png"}
+
+
+def test_swagger_ui_needs_its_inline_script_allowed(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert re.search(r"<script>\s*const ui = SwaggerUIBundle", html) or "SwaggerUIBundle(" in html
+
+
+def test_cors_any_origin_by_default(client: TestClient) -> None:
+    response = client.get("/v1/events?limit=1", headers={"Origin": "https://reader.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-expose-headers"] == EXPOSED
+    assert "origin" not in response.headers.get("vary", "").lower()
+
+
+def test_cors_preflight_for_get(client: TestClient) -> None:
+    response = client.options("/v1/events", headers={
+        "Origin": "https://reader.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "x-request-id, if-none-match",
+    })
+    assert response.status_code == 204
+    assert response.content == b""
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-allow-methods"] == "GET, HEAD"
+    assert response.headers["access-control-allow-headers"] == "x-request-id, if-none-match"
+    assert response.headers["access-control-max-age"] == "600"
+    assert_security_headers(response.headers)
+
+
+def test_cors_preflight_for_a_write_is_refused(client: TestClient) -> None:
+    response = client.options("/v1/events", headers={"Origin": "https://reader.example",
+                                                     "Access-Control-Request-Method": "DELETE"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "CORS preflight refused: only GET and HEAD are allowed cross-origin."
+    assert "access-control-allow-methods" not in response.headers
+
+
+def test_cors_limited_to_listed_origins(database_url: str) -> None:
+    with client_for(database_url, cors_origins="https://a.example, https://b.example") as c:
+        allowed = c.get("/v1/events?limit=1", headers={"Origin": "https://b.example"})
+        other = c.get("/v1/events?limit=1", headers={"Origin": "https://evil.example"})
+        refused = c.options("/v1/events", headers={"Origin": "https://evil.example",
+                                                   "Access-Control-Request-Method": "GET"})
+        preflight = c.options("/v1/events", headers={"Origin": "https://a.example",
+                                                     "Access-Control-Request-Method": "GET"})
+    assert allowed.headers["access-control-allow-origin"] == "https://b.example"
+    assert allowed.headers["access-control-expose-headers"] == EXPOSED
+    assert "Origin" in allowed.headers.get_list("vary")
+    assert other.status_code == 200
+    assert "access-control-allow-origin" not in other.headers
+    assert "Origin" in other.headers.get_list("vary")
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "CORS preflight refused: this origin is not allowed."
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "https://a.example"
