@@ -37,24 +37,26 @@ class AppError(Exception):
 class InvalidParameter(AppError):
     status, type_slug, title = 400, "invalid-parameter", "Invalid query parameter"
 
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"Query parameter '{name}' {reason}.", errors=[{"parameter": name, "reason": reason}])
+    def __init__(self, name: str, reason: str, *, location: str = "query") -> None:
+        super().__init__(f"{location.capitalize()} parameter '{name}' {reason}.",
+                         errors=[{"in": location, "parameter": name, "reason": reason}])
 
 
+# Problems of a generic HTTP kind use the status phrase as title, so one type always has one title.
 class NotFound(AppError):
-    status, type_slug, title = 404, "not-found", "Not found"
+    status, type_slug, title = 404, "not-found", "Not Found"
 
 
 class NotAcceptable(AppError):
-    status, type_slug, title = 406, "not-acceptable", "Not acceptable"
+    status, type_slug, title = 406, "not-acceptable", "Not Acceptable"
 
 
 class ServiceUnavailable(AppError):
-    status, type_slug, title = 503, "service-unavailable", "Service unavailable"
+    status, type_slug, title = 503, "service-unavailable", "Service Unavailable"
 
 
 class TooManyRequests(AppError):
-    status, type_slug, title = 429, "too-many-requests", "Too many requests"
+    status, type_slug, title = 429, "too-many-requests", "Too Many Requests"
 
 
 def problem(status: int, detail: str, *, type_slug: str | None = None, title: str | None = None,
@@ -84,6 +86,8 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         where, name = (loc[0], ".".join(loc[1:])) if len(loc) > 1 else ("request", ".".join(loc))
+        if where in ("query", "path", "header"):
+            name = loc[1]  # `category`, not `category.0`: the parameter, not the list item
         errors.append({"in": where, "parameter": name, "reason": err.get("msg", "is invalid")})
     detail = "; ".join(f"{e['in']} parameter '{e['parameter']}': {e['reason']}" for e in errors)
     return problem(422, detail or "The request is invalid.", type_slug="validation-error",
@@ -112,10 +116,13 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import InterfaceError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    app.add_exception_handler(DBAPIError, _database_unavailable)
+    # Only errors that mean "the database is not reachable" are a 503; any other database error is a
+    # bug of ours and stays a logged 500.
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -19,13 +19,13 @@ from sqlalchemy import Engine, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
+from app.ops.routes import ROUTE_SCOPE_KEY, route_template
 
 log = logging.getLogger("reform_facts.cache")
 GZIP_MIN_BYTES = 1024
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 DEFAULT_CACHE_CONTROL = b"public, max-age=60"
 VARY = b"Accept, Accept-Encoding, Accept-Language"
-ROUTE_SCOPE_KEY = "reform_facts.route"  # where a cache hit tells outer layers which route it served
 
 
 @dataclass(slots=True)
@@ -127,7 +127,7 @@ class ResponseCache:
             headers.append((b"cache-control", DEFAULT_CACHE_CONTROL))
         headers.append((b"vary", VARY))
         gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
-        route = getattr(scope.get("route"), "path", None) or scope["path"]
+        route = route_template(scope) or scope["path"]
         return Rendered(200, headers, body, gzipped, _etag(body), route, storable=len(body) <= MAX_CACHED_BYTES)
 
     @staticmethod

@@ -5,7 +5,7 @@ import io
 from collections.abc import Callable, Sequence
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 import orjson
 from fastapi import Query, Request
@@ -19,7 +19,7 @@ from app.api.negotiation import MEDIA_TYPES, Format, Lang, Negotiated
 from app.api.pagination import MAX_LIMIT, apply_keyset, decode_cursor, encode_cursor, parse_sort
 from app.api.schemas import LocalizedText
 from app.errors import InvalidParameter
-from app.models import Citation, Source
+from app.models import Citation, DatasetState, Source
 
 # Query parameters every collection takes, documented once.
 LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")]
@@ -30,15 +30,35 @@ FormatQ = Annotated[Format | None, Query(alias="format", description="Response f
 
 
 def reject_unknown_parameters(request: Request) -> None:
-    """A misspelt filter must fail loudly, not silently return everything."""
+    """A misspelt filter must fail loudly, not silently return everything; and no value that is not
+    clean UTF-8 text (Starlette would silently replace bad bytes) or that holds a NUL reaches a query."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
     known = {p.alias for p in _all_query_params(dependant)}
-    for name in request.query_params:
+    for pair in request.scope["query_string"].decode("latin-1").split("&"):
+        if not pair:
+            continue
+        raw_name, _, raw_value = pair.partition("=")
+        name = _clean_text(raw_name, "query parameter names")
         if name not in known:
             raise InvalidParameter(name, f"is not a parameter of this endpoint; known: {', '.join(sorted(known))}")
+        _clean_text(raw_value, name)
+    for name, value in request.path_params.items():
+        if "\x00" in str(value) or "\ufffd" in str(value):
+            raise InvalidParameter(name, "contains a NUL or an invalid UTF-8 byte", location="path")
+
+
+def _clean_text(raw: str, name: str) -> str:
+    """Percent-decode strictly as UTF-8; a NUL or an invalid byte is the client's error."""
+    try:
+        text = unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidParameter(name, "is not valid UTF-8") from None
+    if "\x00" in text:
+        raise InvalidParameter(name, "contains a NUL character")
+    return text
 
 
 def _all_query_params(dependant: Any) -> list:
@@ -100,8 +120,11 @@ def collection_response(
     """`stmt` selects the filtered rows (one entity); everything else about a page happens here."""
     keys = parse_sort(sort, sortable, default_sort)
     after = decode_cursor(request.url.path, keys, cursor) if cursor else None
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    facets = _facets(session, stmt, facet, facetable or {}) if facet else None
+    aggregates = _aggregates(request, session)
+    total = aggregates.get(("total", stmt), lambda: session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
+    facets = (aggregates.get(("facets", facet, stmt), lambda: _facets(session, stmt, facet, facetable or {}))
+              if facet else None)
     rows = session.execute(apply_keyset(stmt, keys, id_column, after).limit(limit + 1)).scalars().all()
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -121,6 +144,44 @@ def collection_response(
         headers["Link"] = f'<{links["next"]}>; rel="next"'
     return render(neg, {"data": data, "meta": meta, "links": links}, rows=data, headers=headers,
                   item_model=_item_model(request))
+
+
+class AggregateCache:
+    """Exact totals and facet counts, computed once per filter and dataset version.
+
+    Counting a filter that matches millions of rows is a scan; every page of that filter needs the same
+    number until a seed changes the data, which bumps the dataset version that keys the cache.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, entries: dict[tuple, Any], session: Session) -> None:
+        self.entries = entries  # shared by every request of one app
+        self.session = session
+        self.version: tuple | None = None
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if self.version is None:
+            # Read before computing: a seed committing in between leaves a value that is at least as new
+            # as the version it is filed under, never older.
+            self.version = tuple(self.session.execute(select(DatasetState.version, DatasetState.updated_at)
+                                                      .where(DatasetState.id == 1)).one_or_none() or ())
+        *names, stmt = key
+        compiled = stmt.compile(dialect=self.session.get_bind().dialect)
+        full_key = (self.version, *names, str(compiled), repr(sorted(compiled.params.items())))
+        if full_key not in self.entries:
+            if len(self.entries) >= self.MAX_ENTRIES:
+                self.entries.clear()
+            self.entries[full_key] = compute()
+        return self.entries[full_key]
+
+
+def _aggregates(request: Request, session: Session) -> AggregateCache:
+    """The app's cache (one per app, so per database), bound to this request's session."""
+    entries = getattr(request.app.state, "aggregate_cache_entries", None)
+    if entries is None:
+        entries = request.app.state.aggregate_cache_entries = {}
+    return AggregateCache(entries, session)
 
 
 def _item_model(request: Request) -> type[BaseModel] | None:

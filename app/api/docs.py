@@ -65,7 +65,27 @@ def _offline_redoc_js() -> bytes:
     return (_ASSETS_DIR / "redoc.standalone.js").read_bytes().replace(_REDOC_CDN_LOGO, b"/docs-assets/favicon.png")
 
 
+def install_openapi(app: FastAPI) -> None:
+    """FastAPI documents every response model as application/json; errors are served as problem+json."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = generate()
+            for item in schema["paths"].values():
+                for operation in item.values():
+                    for status, response in operation.get("responses", {}).items():
+                        content = response.get("content", {})
+                        if status[0] in "45" and "application/json" in content:
+                            content["application/problem+json"] = content.pop("application/json")
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_docs(app: FastAPI) -> None:
+    install_openapi(app)
     @app.get(f"{ASSETS_URL}/redoc.standalone.js", include_in_schema=False)
     def redoc_js() -> Response:
         return Response(_offline_redoc_js(), media_type="text/javascript",

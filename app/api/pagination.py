@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, literal, or_, tuple_
 
 from app.errors import InvalidParameter
 
@@ -65,13 +65,27 @@ def encode_cursor(path: str, keys: list[SortKey], values: list[Any], row_id: int
     return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
 
 
+def _matches_column(value: Any, column: ColumnElement) -> bool:
+    """A cursor value must have its sort column's type: a forged cursor must not reach the database."""
+    expected = column.type.python_type
+    if expected is int:
+        return _is_int64(value)
+    return isinstance(value, expected)
+
+
+def _is_int64(value: Any) -> bool:
+    return type(value) is int and -(2**63) <= value < 2**63  # not bool, and fits a BIGINT
+
+
 def decode_cursor(path: str, keys: list[SortKey], raw: str) -> tuple[list[Any], int]:
     try:
         payload = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         signature, values, row_id = payload["s"], payload["v"], payload["id"]
-        if not isinstance(values, list) or len(values) != len(keys) or not isinstance(row_id, int):
+        if not isinstance(values, list) or len(values) != len(keys) or not _is_int64(row_id):
             raise ValueError
         values = [_typed(v) for v in values]
+        if not all(_matches_column(v, k.column) for v, k in zip(values, keys, strict=True)):
+            raise ValueError
     except Exception:
         raise InvalidParameter("cursor", "is not a cursor this API issued (copy links.next as it is)") from None
     if signature != _signature(path, keys):
@@ -88,13 +102,19 @@ def apply_keyset(stmt: Select, keys: list[SortKey], id_column: ColumnElement,
         return stmt
     values, row_id = after
     columns = [(k.column, k.descending, v) for k, v in zip(keys, values, strict=True)] + [(id_column, False, row_id)]
-    # (a, b, id) > (x, y, n) in the page's own directions, spelled out so it works on every backend.
+    if not any(descending for _, descending, _ in columns):
+        # (a, b, id) > (x, y, n) as a row value: an index on (a, b, …) starts right at the cursor's row
+        # (PostgreSQL and SQLite ≥ 3.15 both use it as an index range; same rows as the expansion below).
+        return stmt.where(tuple_(*(c for c, _, _ in columns)) > tuple_(*(literal(v, c.type) for c, _, v in columns)))
+    # Mixed directions: spelled out, with the first key's bound repeated so an index on it can seek.
     clauses = []
     for i, (column, descending, value) in enumerate(columns):
         equal_before = [c == v for c, _, v in columns[:i]]
         beyond = column < value if descending else column > value
         clauses.append(and_(*equal_before, beyond))
-    return stmt.where(or_(*clauses))
+    first, first_descending, first_value = columns[0]
+    bound = first <= first_value if first_descending else first >= first_value
+    return stmt.where(bound, or_(*clauses))
 
 
 def encode_rank_cursor(signature: str, offset: int) -> str:

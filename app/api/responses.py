@@ -30,6 +30,8 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 _COMMON = {
+    413: _problem("The request body is larger than this server accepts."),
+    414: _problem("The query string is longer than this server accepts."),
     406: _problem("The Accept header asks for a format this resource is not served in."),
     422: _problem("A parameter has the wrong type or is out of range; `errors` names it."),
     429: _problem("Too many requests from this client; see Retry-After."),

@@ -1,6 +1,6 @@
 """Response models shared by every resource: bilingual text, citations, pages."""
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,10 @@ class CitationOut(BaseModel):
     quote: str = Field(description="Verbatim text of the source body.", examples=["集中梳理许可事项1129项"])
     start: int = Field(description="Offset (Unicode code points, 0-based) of the quote in the body.", examples=[1607])
     end: int = Field(description="End offset, exclusive: body[start:end] == quote.", examples=[1620])
+
+
+Citations = Annotated[list[CitationOut], Field(description="Verbatim support in the sources (at least one).")]
+SelfUrl = Annotated[str, Field(description="This item's API URL.")]
 
 
 class PlaceRef(BaseModel):
@@ -53,6 +57,6 @@ class PageLinks(BaseModel):
 class Page(BaseModel, Generic[T]):
     model_config = ConfigDict(title="Page")
 
-    data: list[T]
+    data: list[T] = Field(description="The items of this page, in the order of `meta.sort`.")
     meta: PageMeta
     links: PageLinks

@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import CitationOut, LocalizedText, PlaceRef
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
 
 
 class IndicatorOut(BaseModel):
@@ -15,13 +15,13 @@ class IndicatorOut(BaseModel):
     unit: str = Field(description="Base unit of observations (CNY, percent, indicator, …).", examples=["CNY"])
     definition: LocalizedText
     observation_count: int = Field(description="How many observations it has.", examples=[1])
-    citations: list[CitationOut]
-    url: str
+    citations: Citations
+    url: SelfUrl
     observations_url: str = Field(description="This indicator's observations.")
 
 
 class IndicatorRef(BaseModel):
-    code: str = Field(examples=["gdp"])
+    code: str = Field(description="The indicator's code.", examples=["gdp"])
     name: LocalizedText
 
 
@@ -33,8 +33,9 @@ class ObservationOut(BaseModel):
     place: PlaceRef
     period: str = Field(description="2020-H1 (a half-year), 2020 (a year), 2020-10-20 (a state on a day).",
                         examples=["2020-H1"])
-    period_start: dt.date = Field(examples=["2020-01-01"])
-    period_end: dt.date = Field(examples=["2020-06-30"])
+    period_start: dt.date = Field(description="First day of the period.", examples=["2020-01-01"])
+    period_end: dt.date = Field(description="Last day of the period (a state on a day: that day).",
+                                examples=["2020-06-30"])
     value: str = Field(description="The value as published, an exact decimal in `unit_zh` (e.g. 亿元).",
                        examples=["138.1"])
     unit: str = Field(description="Base unit.", examples=["CNY"])
@@ -45,5 +46,5 @@ class ObservationOut(BaseModel):
     reference_place: PlaceRef | None = Field(description="Place a stated comparison is made against.")
     comparison: LocalizedText = Field(description="A comparison stated in the source, e.g. vs. the Wenzhou average.")
     note: LocalizedText
-    citations: list[CitationOut]
-    url: str
+    citations: Citations
+    url: SelfUrl

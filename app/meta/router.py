@@ -40,8 +40,8 @@ class MetaOut(BaseModel):
     dataset_version: int = Field(description="Increases whenever the facts change.", examples=[1])
     last_updated: str | None = Field(description="When the facts last changed (UTC, ISO 8601).")
     content_sha256: str = Field(description="Hash of the seed files the facts were loaded from.")
-    licence: dict[str, str]
-    attribution: str
+    licence: dict[str, str] = Field(description="Licence of the data and of the quoted text, with its URL.")
+    attribution: str = Field(description="How to credit the dataset.")
     counts: dict[str, int] = Field(description="Items per resource.",
                                    examples=[{"events": 10, "measures": 36, "citations": 161}])
 

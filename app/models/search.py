@@ -3,7 +3,7 @@
 Built by the seed loader, so search behaves the same on SQLite and PostgreSQL: no FTS extension is used.
 """
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -22,8 +22,11 @@ class SearchDocument(SQLModel, table=True):
 class SearchTerm(SQLModel, table=True):
     __tablename__ = "search_term"
 
-    # (term, document_id) is the primary key, so a term's postings are one index range scan.
-    term: str = Field(max_length=64, primary_key=True)
+    # (term, document_id) is the primary key, so a term's postings are one index range scan. Terms
+    # compare bytewise (collation "C" on PostgreSQL, SQLite's default): prefix search is a range
+    # [term, next(term)) that must mean the same whatever locale the database was created with.
+    term: str = Field(sa_column=Column(String(64).with_variant(String(64, collation="C"), "postgresql"),
+                                       primary_key=True))
     document_id: int = Field(
         sa_column=Column(
             Integer, ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True, nullable=False

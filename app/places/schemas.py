@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import CitationOut, LocalizedText, PlaceRef
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
 from app.models.enums import PlaceLevel
 
 
@@ -17,5 +17,5 @@ class PlaceOut(BaseModel):
                                       examples=["330383"])
     aliases: list[LocalizedText] = Field(description="Other names, e.g. 中国第一座农民城.")
     description: LocalizedText
-    citations: list[CitationOut]
-    url: str
+    citations: Citations
+    url: SelfUrl

@@ -2,14 +2,14 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import CitationOut, LocalizedText, PlaceRef
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
 from app.models.enums import Comparator, MeasureCategory, MeasureKind, ProgrammeKind
 
 
 class MetricOut(BaseModel):
     """A number that measures a reform: what is counted, how many, and how it is bounded."""
 
-    slug: str = Field(examples=["one-seal-licensing-items-1129"])
+    slug: str = Field(description="Stable identifier.", examples=["one-seal-licensing-items-1129"])
     value: str = Field(description="Exact decimal, as published.", examples=["1129"])
     unit: str = Field(description="What one unit is.", examples=["item"])
     unit_zh: str | None = Field(description="The unit or measure word as published.", examples=["项"])
@@ -17,11 +17,11 @@ class MetricOut(BaseModel):
     value_base: str = Field(description="value × 10^unit_multiplier, in `unit`, exact.", examples=["1129"])
     comparator: Comparator = Field(description="eq (exactly), le (at most, 最多), ge (at least, 以上), approx.")
     counted: LocalizedText = Field(description="What is counted.")
-    citations: list[CitationOut]
+    citations: Citations
 
 
 class ProgrammeRef(BaseModel):
-    slug: str = Field(examples=["ten-ones-institutional-results"])
+    slug: str = Field(description="The programme's slug.", examples=["ten-ones-institutional-results"])
     name: LocalizedText
 
 
@@ -36,8 +36,8 @@ class MeasureOut(BaseModel):
     place: PlaceRef
     summary: LocalizedText
     metrics: list[MetricOut] = Field(description="Its quantitative metrics, in the source's order.")
-    citations: list[CitationOut]
-    url: str
+    citations: Citations
+    url: SelfUrl
 
 
 class ProgrammeOut(BaseModel):
@@ -49,6 +49,6 @@ class ProgrammeOut(BaseModel):
     place: PlaceRef
     summary: LocalizedText
     measure_count: int = Field(description="How many measures belong to it.")
-    citations: list[CitationOut]
-    url: str
+    citations: Citations
+    url: SelfUrl
     measures_url: str = Field(description="Its measures.")

@@ -12,7 +12,7 @@ from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
 from app.db import SessionDep
-from app.errors import NotFound
+from app.errors import NotAcceptable, NotFound
 from app.models import Citation, Source
 from app.sources import service
 from app.sources.schemas import SourceCitationOut, SourceOut
@@ -60,11 +60,14 @@ def get_source(request: Request, session: SessionDep, slug: str, lang: LangQ = N
     summary="Get a source's body text",
     description="The article body without website chrome, as UTF-8 text/plain. Citation offsets are code-point "
     "offsets into exactly this text, and its SHA-256 is the source's `body_sha256`.",
-    responses={**ITEM_ERRORS, 200: {"content": {"text/plain": {"example": "  在机构层级上做减法 在社会服务上做加法\n…"}},
-                                    "description": "The body."}},
+    responses={**ITEM_ERRORS, 200: {"description": "The body.", "content": {"text/plain": {
+        "schema": {"type": "string"}, "example": "  在机构层级上做减法 在社会服务上做加法\n…"}}}},
     response_class=Response,
 )
-def get_source_body(session: SessionDep, slug: str) -> Response:
+def get_source_body(request: Request, session: SessionDep, slug: str) -> Response:
+    accept = request.headers.get("accept")
+    if accept and not any(m in accept for m in ("text/plain", "text/*", "*/*")):
+        raise NotAcceptable(f"The body is served as text/plain only, not {accept[:100]}.")
     source = _source_or_404(session, slug)
     return Response(source.body.encode("utf-8"), media_type="text/plain; charset=utf-8",
                     headers={"Content-Language": source.language, "Cache-Control": "public, max-age=3600"})

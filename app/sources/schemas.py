@@ -15,7 +15,7 @@ class SourceOut(BaseModel):
     subtitle: LocalizedText
     publisher: LocalizedText = Field(description="经济日报·中国经济网 (Economic Daily / China Economic Net).")
     author: LocalizedText
-    published_on: dt.date = Field(examples=["2020-10-20"])
+    published_on: dt.date = Field(description="Publication date.", examples=["2020-10-20"])
     language: str = Field(description="Language of the body (BCP 47).", examples=["zh"])
     url: str | None = Field(description="Where the original is published, if known.")
     licence: LocalizedText = Field(description="Terms of the quoted text and of our data.")
@@ -30,14 +30,14 @@ class SourceOut(BaseModel):
 class FactRef(BaseModel):
     type: str = Field(description="place, event, indicator, observation, programme, measure or metric.",
                       examples=["metric"])
-    slug: str = Field(examples=["one-seal-licensing-items-1129"])
+    slug: str = Field(description="The fact's slug (an indicator's code).", examples=["one-seal-licensing-items-1129"])
     url: str = Field(description="The fact's API URL (a metric's is its measure's).")
 
 
 class SourceCitationOut(BaseModel):
     """A quote of the source and the fact it supports."""
 
-    quote: str
-    start: int
-    end: int
+    quote: str = Field(description="Verbatim text of the source body.")
+    start: int = Field(description="Offset (code points, 0-based) of the quote in the body.")
+    end: int = Field(description="End offset, exclusive: body[start:end] == quote.")
     fact: FactRef

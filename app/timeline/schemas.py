@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import CitationOut, LocalizedText, PlaceRef
+from app.api.schemas import Citations, LocalizedText, PlaceRef
 from app.models.enums import DatePrecision, EventCategory
 
 
@@ -22,5 +22,5 @@ class EventOut(BaseModel):
     category: EventCategory
     title: LocalizedText
     description: LocalizedText
-    citations: list[CitationOut] = Field(description="Verbatim support in the sources (at least one).")
+    citations: Citations
     url: str = Field(description="This event's API URL.")

@@ -128,7 +128,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('slug', name=op.f('uq_programme_slug'))
     )
     op.create_table('search_term',
-    sa.Column('term', sa.String(length=64), nullable=False),
+    sa.Column('term', sa.String(length=64).with_variant(sa.String(length=64, collation='C'), 'postgresql'),
+              nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['search_document.id'], name=op.f('fk_search_term_document_id_search_document'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('term', 'document_id', name=op.f('pk_search_term'))

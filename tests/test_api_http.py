@@ -1,0 +1,104 @@
+"""HTTP caching and transfer: strong ETags, 304s, gzip above 1 KB, Cache-Control and Vary."""
+
+import gzip
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api_helpers import SOURCE_SLUG
+
+STRONG_ETAG = re.compile(r'^"[^"]+"$')
+URLS = ["/v1/events", "/v1/measures/one-seal-for-approvals", "/v1/meta", "/v1/search?q=执法",
+        f"/v1/sources/{SOURCE_SLUG}/body"]
+
+
+def raw_get(client: TestClient, url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and the bytes as sent on the wire (TestClient would otherwise gunzip them)."""
+    with client.stream("GET", url, headers=headers) as response:
+        return response.status_code, dict(response.headers), b"".join(response.iter_raw())
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_strong_etag_and_cache_control(client: TestClient, url: str) -> None:
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == 200
+    assert STRONG_ETAG.match(first.headers["etag"]), first.headers["etag"]
+    assert second.headers["etag"] == first.headers["etag"]
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    vary = {v.strip() for v in first.headers["vary"].split(",")}
+    assert {"Accept", "Accept-Encoding", "Accept-Language"} <= vary
+
+
+def test_representations_have_different_etags(client: TestClient) -> None:
+    etags = {client.get("/v1/events", params=p).headers["etag"] for p in
+             ({}, {"lang": "en"}, {"lang": "zh"}, {"format": "csv"}, {"limit": 2})}
+    assert len(etags) == 5
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_if_none_match_gives_304_with_same_etag_and_no_body(client: TestClient, url: str) -> None:
+    etag = client.get(url).headers["etag"]
+    for if_none_match in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        response = client.get(url, headers={"If-None-Match": if_none_match})
+        assert response.status_code == 304, if_none_match
+        assert response.headers["etag"] == etag
+        assert response.content == b""
+        assert "cache-control" in response.headers and "vary" in response.headers
+
+
+def test_different_etag_gives_200(client: TestClient) -> None:
+    response = client.get("/v1/events")
+    etag = response.headers["etag"]
+    for other in ('"0123456789abcdef01234567"', 'W/"nope"', etag[:-2] + '"'):
+        again = client.get("/v1/events", headers={"If-None-Match": other})
+        assert again.status_code == 200 and again.content == response.content
+
+
+def test_etag_of_another_language_does_not_match(client: TestClient) -> None:
+    etag_en = client.get("/v1/events", params={"lang": "en"}).headers["etag"]
+    response = client.get("/v1/events", params={"lang": "zh"}, headers={"If-None-Match": etag_en})
+    assert response.status_code == 200
+
+
+def test_gzip_for_bodies_over_1_kb(client: TestClient) -> None:
+    plain = client.get("/v1/events", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and len(plain.content) > 1024
+    status, headers, wire = raw_get(client, "/v1/events", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert int(headers["content-length"]) == len(wire) < len(plain.content)
+    assert gzip.decompress(wire) == plain.content
+    assert headers["etag"] == plain.headers["etag"]
+
+
+def test_source_body_is_gzipped_too(client: TestClient) -> None:
+    status, headers, wire = raw_get(client, f"/v1/sources/{SOURCE_SLUG}/body", **{"Accept-Encoding": "gzip, br"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert "集中梳理许可事项1129项" in gzip.decompress(wire).decode("utf-8")
+
+
+def test_no_gzip_for_small_bodies(client: TestClient) -> None:
+    status, headers, wire = raw_get(client, "/v1/search?q=zebra", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and len(wire) < 1024
+    assert "content-encoding" not in headers
+    assert wire.startswith(b'{"data":[]')
+
+
+def test_no_gzip_without_accept_encoding(client: TestClient) -> None:
+    status, headers, wire = raw_get(client, "/v1/measures", **{"Accept-Encoding": "identity"})
+    assert status == 200 and "content-encoding" not in headers
+    assert wire.startswith(b'{"data":[')
+
+
+def test_head_has_headers_but_no_body(client: TestClient) -> None:
+    get = client.get("/v1/places")
+    head = client.head("/v1/places")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-type"] == "application/json"
+
+
+def test_errors_are_not_cached_as_successes(client: TestClient) -> None:
+    for _ in range(2):
+        response = client.get("/v1/events/no-such-event")
+        assert response.status_code == 404 and "etag" not in response.headers

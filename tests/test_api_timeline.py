@@ -1,0 +1,184 @@
+"""/v1/events: order, filters (date overlap), sort, facets, one event, 404 — values from seed_data/events.yaml."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api_helpers import SOURCE_SLUG, assert_problem, get_json, slugs
+
+DEFAULT_ORDER = [  # date_start, then slug
+    "longgang-town-founded-1983-10",
+    "national-new-urbanization-pilot-2014",
+    "city-brain-phase-1-in-operation",
+    "full-5g-coverage",
+    "function-transfer-first-batch-signed",
+    "town-abolished-city-established-2019-09-25",
+    "villages-converted-to-communities",
+    "economy-2020-h1",
+    "new-urbanization-forum-2020",
+    "reporter-visit-xiayangzheng-community-service-centre",
+]
+WITHIN_YEAR_AFTER_CITY = {  # “设市一年来”: 2019-09-25 .. 2020-10-20, precision `before`
+    "city-brain-phase-1-in-operation",
+    "full-5g-coverage",
+    "function-transfer-first-batch-signed",
+    "villages-converted-to-communities",
+}
+
+
+def events(client: TestClient, **params: object) -> list[str]:
+    body = get_json(client, "/v1/events", limit=200, **params)
+    assert body["meta"]["total"] == len(body["data"])
+    return slugs(body["data"])
+
+
+def test_default_order_total_and_meta(client: TestClient) -> None:
+    body = get_json(client, "/v1/events")
+    assert body["meta"] == {"total": 10, "count": 10, "limit": 50, "sort": "date,slug"}
+    assert slugs(body["data"]) == DEFAULT_ORDER
+    assert body["links"] == {"self": "/v1/events", "next": None}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"place": "longgang-town"}, ["longgang-town-founded-1983-10", "national-new-urbanization-pilot-2014"]),
+        ({"place": "xiayangzheng-community"}, ["reporter-visit-xiayangzheng-community-service-centre"]),
+        ({"place": "longgang-town,xiayangzheng-community"},
+         ["longgang-town-founded-1983-10", "national-new-urbanization-pilot-2014",
+          "reporter-visit-xiayangzheng-community-service-centre"]),
+        ({"place": "nowhere"}, []),
+        ({"category": "infrastructure"}, ["city-brain-phase-1-in-operation", "full-5g-coverage"]),
+        ({"category": ["forum", "economy"]}, ["economy-2020-h1", "new-urbanization-forum-2020"]),
+        ({"date_precision": "day"}, ["town-abolished-city-established-2019-09-25"]),
+        ({"date_precision": "half_year"}, ["economy-2020-h1"]),
+        ({"date_precision": "month"}, ["longgang-town-founded-1983-10"]),
+        ({"date_precision": "year"}, ["national-new-urbanization-pilot-2014"]),
+        ({"date_precision": "before"},
+         [*sorted(WITHIN_YEAR_AFTER_CITY), "new-urbanization-forum-2020",
+          "reporter-visit-xiayangzheng-community-service-centre"]),
+        ({"place": "longgang", "category": "governance", "date_precision": "before"},
+         ["villages-converted-to-communities"]),
+    ],
+)
+def test_filters(client: TestClient, params: dict, expected: list[str]) -> None:
+    assert events(client, **params) == expected
+
+
+def test_range_inside_a_half_year_finds_the_half_year_event(client: TestClient) -> None:
+    # March 2020 lies inside 2020-H1 and inside “the year since the city was established”.
+    found = events(client, date_from="2020-03-01", date_to="2020-03-31")
+    assert set(found) == {"economy-2020-h1"} | WITHIN_YEAR_AFTER_CITY
+
+
+def test_range_ending_the_day_before_excludes_the_city_establishment(client: TestClient) -> None:
+    assert events(client, date_to="2019-09-24") == [
+        "longgang-town-founded-1983-10", "national-new-urbanization-pilot-2014"]
+
+
+def test_single_day_range_finds_day_event_and_overlapping_ranges(client: TestClient) -> None:
+    found = events(client, date_from="2019-09-25", date_to="2019-09-25")
+    assert set(found) == {"town-abolished-city-established-2019-09-25"} | WITHIN_YEAR_AFTER_CITY
+
+
+def test_range_inside_a_month_finds_the_month_event(client: TestClient) -> None:
+    assert events(client, date_from="1983-10-15", date_to="1983-10-15") == ["longgang-town-founded-1983-10"]
+    assert events(client, date_from="1983-11-01", date_to="2013-12-31") == []
+
+
+def test_date_from_keeps_events_ending_on_or_after_it(client: TestClient) -> None:
+    found = events(client, date_from="2020-10-01")
+    assert set(found) == WITHIN_YEAR_AFTER_CITY | {
+        "new-urbanization-forum-2020", "reporter-visit-xiayangzheng-community-service-centre"}
+    assert events(client, date_from="2020-10-21") == []
+
+
+def test_sort_descending_date_then_slug(client: TestClient) -> None:
+    body = get_json(client, "/v1/events", sort="-date,slug")
+    assert body["meta"]["sort"] == "-date,slug"
+    assert slugs(body["data"]) == [
+        "new-urbanization-forum-2020",
+        "reporter-visit-xiayangzheng-community-service-centre",
+        "economy-2020-h1",
+        "city-brain-phase-1-in-operation",
+        "full-5g-coverage",
+        "function-transfer-first-batch-signed",
+        "town-abolished-city-established-2019-09-25",
+        "villages-converted-to-communities",
+        "national-new-urbanization-pilot-2014",
+        "longgang-town-founded-1983-10",
+    ]
+
+
+def test_sort_by_slug_descending(client: TestClient) -> None:
+    assert events(client, sort="-slug") == sorted(DEFAULT_ORDER, reverse=True)
+
+
+def test_facets_count_every_matching_event(client: TestClient) -> None:
+    body = get_json(client, "/v1/events", facet="category,date_precision", limit=1)
+    assert body["meta"]["count"] == 1 and body["meta"]["total"] == 10
+    assert body["meta"]["facets"] == {
+        "category": [
+            {"value": "infrastructure", "count": 2},
+            *({"value": v, "count": 1} for v in ["administrative_status", "economy", "establishment", "forum",
+                                                 "governance", "pilot_designation", "reform", "reporting"]),
+        ],
+        "date_precision": [
+            {"value": "before", "count": 6},
+            *({"value": v, "count": 1} for v in ["day", "half_year", "month", "year"]),
+        ],
+    }
+
+
+def test_facets_follow_filters(client: TestClient) -> None:
+    body = get_json(client, "/v1/events", facet="date_precision", place="longgang-town")
+    assert body["meta"]["facets"] == {"date_precision": [{"value": "month", "count": 1},
+                                                          {"value": "year", "count": 1}]}
+
+
+def test_unknown_facet_is_a_400_naming_facet(client: TestClient) -> None:
+    assert_problem(client.get("/v1/events", params={"facet": "title"}), 400, "facet")
+
+
+def test_city_establishment_event(client: TestClient) -> None:
+    event = get_json(client, "/v1/events/town-abolished-city-established-2019-09-25")
+    assert {k: event[k] for k in ("slug", "date", "date_precision", "date_start", "date_end", "category", "url")} == {
+        "slug": "town-abolished-city-established-2019-09-25", "date": "2019-09-25", "date_precision": "day",
+        "date_start": "2019-09-25", "date_end": "2019-09-25", "category": "administrative_status",
+        "url": "/v1/events/town-abolished-city-established-2019-09-25"}
+    assert event["place"] == {"slug": "longgang", "name": {"zh": "龙港市", "en": "Longgang City"}}
+    assert event["title"]["zh"] == "龙港撤镇设市,成为全国第一个“镇改市”"
+    assert [(c["start"], c["end"]) for c in event["citations"]] == [(356, 393), (393, 419), (513, 583)]
+    assert event["citations"][0] == {
+        "source": SOURCE_SLUG, "source_url": f"/v1/sources/{SOURCE_SLUG}",
+        "quote": "2019年9月25日,被誉为“中国第一座农民城”的龙港镇正式挂牌撤镇设市。", "start": 356, "end": 393}
+
+
+def test_forum_event_is_dated_before_publication(client: TestClient) -> None:
+    event = get_json(client, "/v1/events/new-urbanization-forum-2020")
+    assert (event["date"], event["date_precision"], event["date_start"], event["date_end"]) == (
+        "2020-10-20", "before", "2020-09-25", "2020-10-20")
+    assert event["category"] == "forum"
+    assert event["title"] == {"zh": "2020中国(温州·龙港)新型城镇化改革发展高峰论坛",
+                              "en": "2020 China (Wenzhou·Longgang) New-Type Urbanization Reform and "
+                                    "Development Summit Forum"}
+
+
+def test_half_year_event(client: TestClient) -> None:
+    event = get_json(client, "/v1/events/economy-2020-h1")
+    assert (event["date"], event["date_precision"], event["date_start"], event["date_end"]) == (
+        "2020-H1", "half_year", "2020-01-01", "2020-06-30")
+
+
+def test_unknown_event_is_404(client: TestClient) -> None:
+    body = assert_problem(client.get("/v1/events/no-such-event"), 404)
+    assert "no-such-event" in body["detail"]
+
+
+@pytest.mark.parametrize(("name", "value"), [("date_from", "2020-13-01"), ("date_to", "yesterday")])
+def test_invalid_dates_are_422_naming_the_parameter(client: TestClient, name: str, value: str) -> None:
+    assert_problem(client.get("/v1/events", params={name: value}), 422, name)
+
+
+@pytest.mark.parametrize(("name", "value"), [("category", "party"), ("date_precision", "week")])
+def test_invalid_enum_values_are_422_naming_the_parameter(client: TestClient, name: str, value: str) -> None:
+    assert_problem(client.get("/v1/events", params={name: value}), 422, name)
