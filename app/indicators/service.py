@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session
 
 from app.api.collection import citations_for, text_of
@@ -55,9 +55,11 @@ def observations_query(*, indicator: list[str] | None, place: list[str] | None, 
                        period_from: dt.date | None, period_to: dt.date | None) -> Select:
     stmt = select(Observation)
     if indicator:
-        stmt = stmt.where(Observation.indicator_id.in_(select(Indicator.id).where(Indicator.code.in_(indicator))))
+        codes = select(Indicator.id).where(Indicator.code.in_(indicator))
+        stmt = stmt.where(_refers_to(Observation.indicator_id, codes, len(indicator)))
     if place:
-        stmt = stmt.where(Observation.place_id.in_(select(Place.id).where(Place.slug.in_(place))))
+        slugs = select(Place.id).where(Place.slug.in_(place))
+        stmt = stmt.where(_refers_to(Observation.place_id, slugs, len(place)))
     if period:
         stmt = stmt.where(Observation.period.in_(period))
     # Overlap, as for events: a half-year is found by a range touching any of its days.
@@ -66,6 +68,12 @@ def observations_query(*, indicator: list[str] | None, place: list[str] | None, 
     if period_to:
         stmt = stmt.where(Observation.period_start <= period_to)
     return stmt
+
+
+def _refers_to(column: ColumnElement, ids: Select, values: int) -> ColumnElement:
+    """`column` is one of the ids. For one code or slug (the usual case) an equality with a one-row
+    subquery: PostgreSQL resolves it first and can then read the page in index order."""
+    return column == ids.scalar_subquery() if values == 1 else column.in_(ids)
 
 
 def _decimal(value: Any) -> str | None:

@@ -23,9 +23,13 @@ class Indicator(SQLModel, table=True):
 
 class Observation(SQLModel, table=True):
     __tablename__ = "observation"
+    # The lists' default order is (period_start, slug, id); these let any page, filtered by indicator or not,
+    # start at its cursor's row (migration 0002; figures in benchmarks/scale/RESULTS.md).
     __table_args__ = (
         Index("ix_observation_place_indicator_period", "place_id", "indicator_id", "period_start"),
-        Index("ix_observation_indicator_period", "indicator_id", "period_start"),
+        Index("ix_observation_indicator_period", "indicator_id", "period_start", "slug"),
+        Index("ix_observation_period_slug", "period_start", "slug"),
+        Index("ix_observation_indicator_label", "indicator_id", "period", "period_start", "slug"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -2,12 +2,14 @@
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Integer, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 
 class TimelineEvent(SQLModel, table=True):
     __tablename__ = "timeline_event"
+    # A category's events in the default order (date_start, slug, id), see migration 0002.
+    __table_args__ = (Index("ix_timeline_event_category_date", "category", "date_start", "slug"),)
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True)
