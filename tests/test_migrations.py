@@ -51,3 +51,9 @@ def test_alembic_check_command_finds_no_drift(empty_url: str) -> None:
                             text=True, timeout=120, env={**os.environ, "DATABASE_URL": empty_url})
     assert result.returncode == 0, result.stderr
     assert "No new upgrade operations detected" in result.stdout + result.stderr
+
+
+def test_head_revision_read_from_the_scripts_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

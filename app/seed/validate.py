@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from app.seed.fingerprint import seed_fingerprint
 from app.seed.numerals import number_in_text
 from app.seed.schemas import (
     CitationIn,
@@ -71,15 +72,6 @@ class SeedSet:
             "metrics": len(metrics),
             "citations": citations,
         }
-
-
-def seed_fingerprint(seed_dir: Path) -> str:
-    """A hash of every data file, cheap enough to decide at start-up whether a load is needed."""
-    digest = hashlib.sha256()
-    for path in sorted(seed_dir.rglob("*")):
-        if path.is_file() and path.name != "README.md":
-            digest.update(path.relative_to(seed_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def read_seed(seed_dir: Path) -> SeedSet:
