@@ -89,7 +89,8 @@ def rebuild_search_index(session: Session) -> int:
         document = SearchDocument(doc_type=doc_type, doc_slug=slug, field=field, weight=weight, text=text)
         session.add(document)
         session.flush()
-        session.add_all(SearchTerm(term=t, document_id=document.id) for t in sorted(index_terms(normalize(text))))
+        session.add_all(SearchTerm(term=t, document_id=document.id, doc_type=doc_type, doc_slug=slug, weight=weight)
+                        for t in sorted(index_terms(normalize(text))))
         count += 1
     session.flush()
     return count

@@ -51,14 +51,13 @@ def search(
     types = list_of(type)
     signature = f"{q}|{types}"
     offset = decode_rank_cursor(signature, cursor) if cursor else 0
-    ranked = service.search(session, q, units, types)
-    page = ranked[offset : offset + limit]
+    total, page = service.search_page(session, q, units, types, offset, limit)
     data = service.serialize_hits(session, page, units, neg)
-    has_more = offset + limit < len(ranked)
+    has_more = offset + limit < total
     next_url = page_url(request, cursor=encode_rank_cursor(signature, offset + limit)) if has_more else None
     body = {
         "data": data,
-        "meta": {"total": len(ranked), "count": len(data), "limit": limit, "sort": "-score"},
+        "meta": {"total": total, "count": len(data), "limit": limit, "sort": "-score"},
         "links": {"self": page_url(request), "next": next_url},
     }
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}

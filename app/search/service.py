@@ -4,7 +4,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, func, select, union
+from sqlalchemy import CompoundSelect, Select, case, func, select, tuple_, union
 from sqlmodel import Session
 
 from app.api.collection import text_of
@@ -40,33 +40,83 @@ class _Fact:
         return sum(w for w, _, _, _ in self.best.values()) + (PHRASE_BONUS if self.phrase else 0)
 
 
+def _term_condition(unit: QueryUnit) -> Any:
+    if unit.prefix:
+        term = unit.terms[0]
+        # A btree range instead of LIKE: the same plan and, with bytewise term order (see SearchTerm),
+        # the same answer on every backend.
+        upper = term[:-1] + chr(ord(term[-1]) + 1)
+        return (SearchTerm.term >= term) & (SearchTerm.term < upper)
+    return SearchTerm.term.in_(unit.terms)
+
+
 def _candidate_ids(units: list[QueryUnit]) -> Select | CompoundSelect:
     """Ids of the documents holding any unit's terms, as a subquery (a common word has thousands)."""
     selects: list[Select] = []
     for unit in units:
         if unit.prefix:
-            term = unit.terms[0]
-            # A btree range instead of LIKE: the same plan and, with bytewise term order (see
-            # SearchTerm), the same answer on every backend.
-            upper = term[:-1] + chr(ord(term[-1]) + 1)
-            condition = (SearchTerm.term >= term) & (SearchTerm.term < upper)
-            selects.append(select(SearchTerm.document_id).where(condition))
+            selects.append(select(SearchTerm.document_id).where(_term_condition(unit)))
         else:
-            selects.append(select(SearchTerm.document_id).where(SearchTerm.term.in_(unit.terms))
+            selects.append(select(SearchTerm.document_id).where(_term_condition(unit))
                            .group_by(SearchTerm.document_id).having(func.count() == len(unit.terms)))
     return selects[0] if len(selects) == 1 else union(*selects)
 
 
+def search_page(session: Session, query: str, units: list[QueryUnit], types: list[str] | None,
+                offset: int, limit: int) -> tuple[int, list[_Fact]]:
+    """The total number of matching facts and one page of them, best first."""
+    if len(units) == 1 and units[0].exact:
+        return _single_unit_page(session, units[0], types, offset, limit)
+    ranked = search(session, query, units, types)
+    return len(ranked), ranked[offset : offset + limit]
+
+
+def _single_unit_page(session: Session, unit: QueryUnit, types: list[str] | None, offset: int,
+                      limit: int) -> tuple[int, list[_Fact]]:
+    """When the index alone decides every match, rank in SQL and read only the page's documents.
+
+    A fact's score is then its best field weight, as in search(); a common word can match thousands of
+    facts, and verifying each in Python is what made such searches slow on a national dataset.
+    """
+    facts = (select(SearchTerm.doc_type, SearchTerm.doc_slug, func.max(SearchTerm.weight).label("score"))
+             .where(_term_condition(unit)).group_by(SearchTerm.doc_type, SearchTerm.doc_slug))
+    if types:
+        facts = facts.where(SearchTerm.doc_type.in_(types))
+    ranked = facts.subquery()
+    type_order = case({t: i for i, t in enumerate(TYPE_ORDER)}, value=ranked.c.doc_type)
+    # The total rides along with the page (one aggregation, not two).
+    page = session.execute(select(ranked.c.doc_type, ranked.c.doc_slug, func.count().over().label("total"))
+                           .order_by(ranked.c.score.desc(), type_order, ranked.c.doc_slug)
+                           .offset(offset).limit(limit)).all()
+    if not page:
+        return session.execute(select(func.count()).select_from(ranked)).scalar_one(), []
+    # Every document of the page's facts: _collect finds the matching ones again (exactly the indexed ones).
+    docs = (select(SearchDocument.doc_type, SearchDocument.doc_slug, SearchDocument.field, SearchDocument.weight,
+                   SearchDocument.text)
+            .where(tuple_(SearchDocument.doc_type, SearchDocument.doc_slug).in_([(t, s) for t, s, _ in page]))
+            .order_by(SearchDocument.id))
+    collected = _collect(session.execute(docs), [unit], phrase="")
+    return page[0].total, [collected[(t, s)] for t, s, _ in page]
+
+
 def search(session: Session, query: str, units: list[QueryUnit], types: list[str] | None) -> list[_Fact]:
+    """Every fact matching all units, ranked, each match confirmed in its text."""
     # Plain columns, not ORM objects, in id order (ties between equal weights go to the first document).
     stmt = (select(SearchDocument.doc_type, SearchDocument.doc_slug, SearchDocument.field, SearchDocument.weight,
                    SearchDocument.text)
             .where(SearchDocument.id.in_(_candidate_ids(units))).order_by(SearchDocument.id))
     if types:
         stmt = stmt.where(SearchDocument.doc_type.in_(types))
-    phrase = normalize(query).strip()
+    facts = _collect(session.execute(stmt), units, phrase=normalize(query).strip())
+    matched = [f for f in facts.values() if len(f.best) == len(units)]
+    matched.sort(key=lambda f: (-f.score, TYPE_ORDER.index(f.type), f.slug))
+    return matched
+
+
+def _collect(docs: Any, units: list[QueryUnit], phrase: str) -> dict[tuple[str, str], _Fact]:
+    """Group documents by fact, keeping each unit's best-weighted match (the first, on equal weights)."""
     facts: dict[tuple[str, str], _Fact] = {}
-    for doc in session.execute(stmt):
+    for doc in docs:
         text = normalize(doc.text)
         fact = facts.setdefault((doc.doc_type, doc.doc_slug), _Fact(doc.doc_type, doc.doc_slug))
         for unit in units:
@@ -77,9 +127,7 @@ def search(session: Session, query: str, units: list[QueryUnit], types: list[str
                     fact.best[unit] = (doc.weight, doc.field, doc.text, position)
         if len(units) > 1 and phrase in text:
             fact.phrase = True
-    matched = [f for f in facts.values() if len(f.best) == len(units)]
-    matched.sort(key=lambda f: (-f.score, TYPE_ORDER.index(f.type), f.slug))
-    return matched
+    return facts
 
 
 def snippet(fact: _Fact, units: list[QueryUnit]) -> tuple[str, str]:

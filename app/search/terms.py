@@ -43,6 +43,11 @@ class QueryUnit:
     terms: tuple[str, ...]
     prefix: bool
 
+    @property
+    def exact(self) -> bool:
+        """The index alone decides a match (a word prefix, or CJK of one or two characters)."""
+        return self.prefix or len(self.text) <= 2
+
 
 def query_units(query: str) -> list[QueryUnit]:
     units: list[QueryUnit] = []
@@ -56,12 +61,13 @@ def query_units(query: str) -> list[QueryUnit]:
 
 
 def unit_matches(unit: QueryUnit, normalized_text: str) -> int:
-    """Where the unit occurs in the text (-1 if nowhere): CJK anywhere, words at a word start."""
+    """Where the unit occurs in the text (-1 if nowhere): CJK anywhere, words at the start of a token.
+
+    Exactly what the index can answer: a word matches where an indexed token starts with it.
+    """
     if not unit.prefix:
         return normalized_text.find(unit.text)
-    for m in re.finditer(re.escape(unit.text), normalized_text):
-        start = m.start()
-        before = normalized_text[start - 1] if start else " "
-        if not (before.isalnum() and before.isascii()):
-            return start
+    for token in _TOKEN_RE.finditer(normalized_text):
+        if token.group().startswith(unit.text):
+            return token.start()
     return -1

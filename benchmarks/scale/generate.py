@@ -557,11 +557,11 @@ def load_search_index(conn: psycopg.Connection, world: World) -> tuple[int, int]
     for doc_id, (doc_type, slug, field, weight, text) in enumerate(search_documents(world), start=1):
         documents.append(line(doc_id, doc_type, slug, field, weight, text))
         for term in index_terms(normalize(text)):
-            terms_spool.write(f"{esc(term)}\t{doc_id}\n")
+            terms_spool.write(f"{esc(term)}\t{doc_id}\t{esc(doc_type)}\t{esc(slug)}\t{weight}\n")
             term_count += 1
     copy_lines(conn, "search_document", "id, doc_type, doc_slug, field, weight, text", documents)
     terms_spool.seek(0)
-    copy_lines(conn, "search_term", "term, document_id", terms_spool)
+    copy_lines(conn, "search_term", "term, document_id, doc_type, doc_slug, weight", terms_spool)
     return len(documents), term_count
 
 

@@ -57,8 +57,10 @@ def upgrade() -> None:
     op.create_index(op.f('ix_place_level'), 'place', ['level'])
     op.create_table('search_document',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('doc_type', sa.String(length=20), nullable=False),
-    sa.Column('doc_slug', sa.String(length=160), nullable=False),
+    sa.Column('doc_type', sa.String(length=20).with_variant(sa.String(length=20, collation='C'), 'postgresql'),
+              nullable=False),
+    sa.Column('doc_slug', sa.String(length=160).with_variant(sa.String(length=160, collation='C'), 'postgresql'),
+              nullable=False),
     sa.Column('field', sa.String(length=40), nullable=False),
     sa.Column('weight', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
@@ -131,9 +133,15 @@ def upgrade() -> None:
     sa.Column('term', sa.String(length=64).with_variant(sa.String(length=64, collation='C'), 'postgresql'),
               nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('doc_type', sa.String(length=20).with_variant(sa.String(length=20, collation='C'), 'postgresql'),
+              nullable=False),
+    sa.Column('doc_slug', sa.String(length=160).with_variant(sa.String(length=160, collation='C'), 'postgresql'),
+              nullable=False),
+    sa.Column('weight', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['search_document.id'], name=op.f('fk_search_term_document_id_search_document'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('term', 'document_id', name=op.f('pk_search_term'))
     )
+    op.create_index('ix_search_term_fact', 'search_term', ['term', 'doc_type', 'doc_slug', 'weight'])
     op.create_table('timeline_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
@@ -246,6 +254,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_timeline_event_date_end'), table_name='timeline_event')
     op.drop_index(op.f('ix_timeline_event_category'), table_name='timeline_event')
     op.drop_table('timeline_event')
+    op.drop_index('ix_search_term_fact', table_name='search_term')
     op.drop_table('search_term')
     op.drop_table('programme')
     op.drop_index('ix_observation_place_indicator_period', table_name='observation')
