@@ -115,8 +115,16 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
                    instance=request.url.path, headers={"Retry-After": "2"})
 
 
+async def _database_error(request: Request, exc: Exception) -> Response:
+    # Any other driver error: a lost connection (whatever class the driver gave it) is an outage,
+    # anything else is a bug of ours.
+    if getattr(exc, "connection_invalidated", False):
+        return await _database_unavailable(request, exc)
+    return await _unexpected(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    from sqlalchemy.exc import InterfaceError, OperationalError
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     # Only errors that mean "the database is not reachable" are a 503; any other database error is a
@@ -124,6 +132,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(PoolTimeout, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

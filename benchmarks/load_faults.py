@@ -349,6 +349,7 @@ def run_outage(server: Server, cluster: Cluster, lead: float, outage: float, aft
         "during_p99_latency_s": pct([s.latency for s in during], 0.99),
         "straddling": len(straddling),
         "straddling_bad": len(bad_straddle),
+        "straddling_bad_kinds": sorted({f"{s.status} {s.content_type} {s.error}".strip() for s in bad_straddle}),
         "straddling_max_latency_s": max((s.latency for s in straddling), default=0.0),
         "after_requests": len(after_up),
         "after_failures": len(failures_after),
@@ -411,7 +412,8 @@ def main() -> int:
     if o["before"]["errors"]:
         problems.append(f"errors before the outage: {o['before']['error_kinds']}")
     if o["during_bad"] or o["straddling_bad"]:
-        problems.append(f"bad responses during the outage: {o['during_bad_kinds']}")
+        problems.append(f"bad responses during the outage: {o['during_bad_kinds']} "
+                        f"(straddling stop/start: {o['straddling_bad_kinds']})")
     if o["during_max_latency_s"] > OUTAGE_LATENCY_BUDGET:
         problems.append(f"outage latency {o['during_max_latency_s']:.2f} s > {OUTAGE_LATENCY_BUDGET} s")
     if o["all_success_after_up_s"] > RECOVERY_BUDGET:

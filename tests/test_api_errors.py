@@ -76,3 +76,25 @@ def test_one_problem_type_has_one_title(client: TestClient) -> None:
     path = client.get("/v1/no-such-resource").json()
     assert item["type"] == path["type"]
     assert item["title"] == path["title"]
+
+
+def test_database_errors_are_503_only_when_the_connection_is_lost(seeded_url: str) -> None:
+    from sqlalchemy.exc import DatabaseError, DataError
+
+    app = create_app(settings_for(seeded_url))
+
+    def lost() -> None:  # e.g. the server killed mid-query, reported by the driver as a generic DatabaseError
+        raise DatabaseError("SELECT 1", {}, Exception("server closed the connection"), connection_invalidated=True)
+
+    def bad_data() -> None:  # a query of ours the database rejects: a bug, not an outage
+        raise DataError("SELECT 1", {}, Exception(f"{SECRET}: invalid input"))
+
+    app.add_api_route("/v1/lost", lost)
+    app.add_api_route("/v1/bad-data", bad_data)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        outage, bug = c.get("/v1/lost"), c.get("/v1/bad-data")
+    assert (outage.status_code, outage.headers["content-type"], outage.headers["retry-after"]) == (
+        503, PROBLEM_MEDIA_TYPE, "2")
+    assert outage.json()["type"] == TYPE_BASE + "service-unavailable"
+    assert (bug.status_code, bug.json()["type"]) == (500, TYPE_BASE + "internal-server-error")
+    assert SECRET not in bug.text
