@@ -102,3 +102,13 @@ def test_errors_are_not_cached_as_successes(client: TestClient) -> None:
     for _ in range(2):
         response = client.get("/v1/events/no-such-event")
         assert response.status_code == 404 and "etag" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/v1/events?limit=2", "/v1/measures/one-seal-for-approvals", "/v1/meta"])
+def test_head_is_get_without_the_body(client: TestClient, path: str) -> None:
+    get = client.get(path, headers={"Accept-Encoding": "identity"})
+    head = client.head(path, headers={"Accept-Encoding": "identity"})
+    assert (head.status_code, head.content) == (200, b"")
+    for name in ("etag", "content-type", "content-length", "content-language", "cache-control"):
+        assert head.headers[name] == get.headers[name], name
+    assert client.head("/v1/events/no-such-event").status_code == 404

@@ -68,9 +68,15 @@ class ResponseCache:
         if self.max_entries:
             await self._refresh_version(scope)
         key = (scope["path"], scope["query_string"], headers.get(b"accept"), headers.get(b"accept-language"))
+        head = scope["method"] == "HEAD"
         rendered = self.entries.get(key)
         if rendered is None:
-            rendered = await self._render(scope, receive, send)
+            # HEAD is GET without the body (RFC 9110 §9.3.2): the routes answer GET, the body is dropped here
+            # (and by the server, for responses that are not cached).
+            app_scope = {**scope, "method": "GET"} if head else scope
+            rendered = await self._render(app_scope, receive, send)
+            if head:
+                scope[ROUTE_SCOPE_KEY] = getattr(rendered, "route", None) or route_template(app_scope)
             if rendered is None:
                 return  # not cacheable; already sent as it was
             if self.max_entries and rendered.storable:
@@ -79,7 +85,7 @@ class ResponseCache:
                 self.entries[key] = rendered
         else:
             scope[ROUTE_SCOPE_KEY] = rendered.route
-        await self._send(rendered, headers, scope["method"] == "HEAD", send)
+        await self._send(rendered, headers, head, send)
 
     async def _refresh_version(self, scope: Scope) -> None:
         now = time.monotonic()

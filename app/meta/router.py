@@ -47,7 +47,8 @@ class MetaOut(BaseModel):
 
 
 @router.get("/meta", response_model=MetaOut, summary="Dataset version, licence and counts",
-            description="Cheap to poll: `dataset_version` changes whenever any fact changes.", responses=ITEM_ERRORS)
+            description="Cheap to poll: `dataset_version` changes whenever any fact changes.",
+            responses={status: r for status, r in ITEM_ERRORS.items() if status != 404})
 def meta(request: Request, session: SessionDep, lang: LangQ = None, fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
     state = session.get(DatasetState, 1)
