@@ -68,7 +68,12 @@ def migrate_and_seed(url: str, seed_dir: Path = SEED_DIR) -> dict[str, int] | No
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
-    return Settings(database_url=url, access_log=False, rate_limit_per_minute=0, **overrides)
+    return Settings(**{"database_url": url, "access_log": False, "rate_limit_per_minute": 0, **overrides})
+
+
+def client_for(url: str, **overrides: object) -> TestClient:
+    """A client of a new app over `url` (use it as a context manager, which runs the app's lifespan)."""
+    return TestClient(create_app(settings_for(url, **overrides)))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -93,6 +98,14 @@ def client(seeded_url: str) -> Iterator[TestClient]:
     """An HTTP client of the app serving the seeded database (read-only: never write through it)."""
     with TestClient(create_app(settings_for(seeded_url))) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def sqlite_seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A seeded SQLite database for tests of the HTTP layer that do not depend on the backend."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'seeded.sqlite3'}"
+    migrate_and_seed(url)
+    return url
 
 
 @pytest.fixture

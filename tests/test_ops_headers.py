@@ -6,10 +6,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.bootstrap import bootstrap_lock, migrate, seed
 from app.config import Settings
-from app.db import make_engine
 from app.main import create_app
+from tests.conftest import client_for
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 SECURITY = {
@@ -21,25 +20,9 @@ SECURITY = {
 EXPOSED = "Link, ETag, Content-Language, X-Request-ID"
 
 
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ops') / 'ops.sqlite3'}"
-    settings = Settings(database_url=url)
-    engine = make_engine(settings)
-    with bootstrap_lock(engine) as connection:
-        migrate(connection)
-        seed(connection, settings.seed_data_dir)
-    engine.dispose()
-    return url
-
-
-def client_for(url: str, **settings: object) -> TestClient:
-    return TestClient(create_app(Settings(database_url=url, access_log=False, **settings)))
-
-
 @pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with client_for(database_url) as c:
+def client(sqlite_seeded_url: str) -> Iterator[TestClient]:
+    with client_for(sqlite_seeded_url) as c:
         yield c
 
 
@@ -65,8 +48,8 @@ def test_cached_and_not_modified_responses_carry_them_too(client: TestClient) ->
         assert response.headers["access-control-allow-origin"] == "*"
 
 
-def test_an_unexpected_error_is_a_problem_with_the_headers(database_url: str) -> None:
-    app = create_app(Settings(database_url=database_url, access_log=False))
+def test_an_unexpected_error_is_a_problem_with_the_headers(sqlite_seeded_url: str) -> None:
+    app = create_app(Settings(database_url=sqlite_seeded_url, access_log=False))
 
     @app.get("/boom", include_in_schema=False)
     def boom() -> None:
@@ -136,8 +119,8 @@ def test_cors_preflight_for_a_write_is_refused(client: TestClient) -> None:
     assert "access-control-allow-methods" not in response.headers
 
 
-def test_cors_limited_to_listed_origins(database_url: str) -> None:
-    with client_for(database_url, cors_origins="https://a.example, https://b.example") as c:
+def test_cors_limited_to_listed_origins(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url, cors_origins="https://a.example, https://b.example") as c:
         allowed = c.get("/v1/events?limit=1", headers={"Origin": "https://b.example"})
         other = c.get("/v1/events?limit=1", headers={"Origin": "https://evil.example"})
         refused = c.options("/v1/events", headers={"Origin": "https://evil.example",

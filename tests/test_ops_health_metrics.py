@@ -7,34 +7,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from app.bootstrap import bootstrap_lock, head_revision, migrate, seed
-from app.config import Settings
-from app.db import make_engine
-from app.main import create_app
+from app.bootstrap import head_revision
+from tests.conftest import client_for
 
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite file migrated and seeded the way `serve` does it, shared by this module's read-only tests."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('ops') / 'ops.sqlite3'}"
-    settings = Settings(database_url=url)
-    engine = make_engine(settings)
-    with bootstrap_lock(engine) as connection:
-        migrate(connection)
-        seed(connection, settings.seed_data_dir)
-    engine.dispose()
-    return url
-
-
-def client_for(url: str, **settings: object) -> TestClient:
-    return TestClient(create_app(Settings(database_url=url, access_log=False, **settings)))
-
-
 @pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with client_for(database_url) as c:
+def client(sqlite_seeded_url: str) -> Iterator[TestClient]:
+    with client_for(sqlite_seeded_url) as c:
         yield c
 
 
@@ -67,7 +48,7 @@ def test_readyz_is_503_when_the_schema_is_behind(tmp_path: Path) -> None:
                               "run `python -m app migrate`.")
 
 
-def test_readyz_is_503_when_the_database_is_unreachable(database_url: str) -> None:
+def test_readyz_is_503_when_the_database_is_unreachable(sqlite_seeded_url: str) -> None:
     # Nothing listens on port 1: the connection is refused at once.
     with client_for("postgresql+psycopg://nobody@127.0.0.1:1/none", db_connect_timeout=1) as c:
         response = c.get("/readyz")
@@ -76,7 +57,7 @@ def test_readyz_is_503_when_the_database_is_unreachable(database_url: str) -> No
     assert response.json()["detail"] == "The database is unreachable (OperationalError)."
 
 
-def test_readyz_is_503_when_the_database_is_older_than_the_code(tmp_path: Path, database_url: str) -> None:
+def test_readyz_is_503_when_the_database_is_older_than_the_code(tmp_path: Path, sqlite_seeded_url: str) -> None:
     url = f"sqlite:///{tmp_path / 'stale.sqlite3'}"
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -108,8 +89,8 @@ def _samples(text_: str, name: str) -> dict[str, float]:
     return out
 
 
-def test_metrics_count_requests_by_route_template_method_and_status(database_url: str) -> None:
-    with client_for(database_url) as c:
+def test_metrics_count_requests_by_route_template_method_and_status(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url) as c:
         c.get("/v1/events?limit=1")
         c.get("/v1/events/longgang-town-founded-1983-10")
         c.get("/v1/events/no-such-event")
@@ -131,16 +112,16 @@ def test_metrics_count_requests_by_route_template_method_and_status(database_url
     assert '{le="+Inf",method="GET",route="/v1/events",status="200"}' in buckets
 
 
-def test_metrics_label_cached_responses_with_the_same_template(database_url: str) -> None:
-    with client_for(database_url) as c:
+def test_metrics_label_cached_responses_with_the_same_template(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url) as c:
         c.get("/v1/places?limit=2")
         c.get("/v1/places?limit=2")  # served by the response cache
         requests = _samples(c.get("/metrics").text, "http_requests_total")
     assert requests['{method="GET",route="/v1/places",status="200"}'] == 2
 
 
-def test_metrics_show_the_connection_pool(database_url: str) -> None:
-    with client_for(database_url) as c:
+def test_metrics_show_the_connection_pool(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url) as c:
         c.get("/v1/events?limit=1")
         text_ = c.get("/metrics").text
     assert _samples(text_, "db_pool_size") == {"": 5.0}

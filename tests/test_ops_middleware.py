@@ -13,9 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from app.bootstrap import bootstrap_lock, migrate, seed
 from app.config import Settings
-from app.db import make_engine
 from app.main import create_app
 from app.ops.logs import JsonFormatter
 from app.ops.metrics import RequestMetrics
@@ -26,26 +24,14 @@ PROBLEM = "application/problem+json"
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ops') / 'ops.sqlite3'}"
-    settings = Settings(database_url=url)
-    engine = make_engine(settings)
-    with bootstrap_lock(engine) as connection:
-        migrate(connection)
-        seed(connection, settings.seed_data_dir)
-    engine.dispose()
-    return url
-
-
 def client_for(url: str, peer: str = "testclient", **settings: object) -> TestClient:
     settings.setdefault("access_log", False)
     return TestClient(create_app(Settings(database_url=url, **settings)), client=(peer, 40000))
 
 
 @pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with client_for(database_url) as c:
+def client(sqlite_seeded_url: str) -> Iterator[TestClient]:
+    with client_for(sqlite_seeded_url) as c:
         yield c
 
 
@@ -70,9 +56,9 @@ def test_request_id_of_128_characters_is_kept(client: TestClient) -> None:
     assert client.get("/healthz", headers={"X-Request-ID": "r" * 128}).headers["x-request-id"] == "r" * 128
 
 
-def test_one_json_access_line_per_request(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_one_json_access_line_per_request(sqlite_seeded_url: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
-    with client_for(database_url, access_log=True) as c:
+    with client_for(sqlite_seeded_url, access_log=True) as c:
         c.get("/v1/events/longgang-town-founded-1983-10?lang=en", headers={"X-Request-ID": "req-1"})
     [line] = access_lines(caplog)
     assert set(line) == {"ts", "level", "logger", "msg", "method", "route", "path", "status", "duration_ms",
@@ -87,15 +73,15 @@ def test_one_json_access_line_per_request(database_url: str, caplog: pytest.LogC
     assert line["duration_ms"] > 0
 
 
-def test_access_log_can_be_switched_off(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_access_log_can_be_switched_off(sqlite_seeded_url: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
-    with client_for(database_url, access_log=False) as c:
+    with client_for(sqlite_seeded_url, access_log=False) as c:
         c.get("/healthz")
     assert access_lines(caplog) == []
 
 
-def test_app_logs_are_json_with_the_request_id(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
-    app = create_app(Settings(database_url=database_url, access_log=False))
+def test_app_logs_are_json_with_the_request_id(sqlite_seeded_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(Settings(database_url=sqlite_seeded_url, access_log=False))
 
     @app.get("/say", include_in_schema=False)
     def say() -> dict[str, str]:  # a sync route: runs in a worker thread
@@ -111,8 +97,8 @@ def test_app_logs_are_json_with_the_request_id(database_url: str, caplog: pytest
         "level": "warning", "logger": "reform_facts.test", "msg": "hello there", "request_id": "say-1"}
 
 
-def test_body_over_the_limit_is_413(database_url: str) -> None:
-    with client_for(database_url, max_body_bytes=100) as c:
+def test_body_over_the_limit_is_413(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url, max_body_bytes=100) as c:
         response = c.request("GET", "/v1/events", content=b"x" * 101)
         fits = c.request("GET", "/v1/events?limit=1", content=b"x" * 100)
     assert response.status_code == 413
@@ -138,8 +124,8 @@ def test_chunked_body_over_the_limit_is_413() -> None:
     assert large.status_code == 413
 
 
-def test_query_string_over_the_limit_is_414(database_url: str) -> None:
-    with client_for(database_url, max_query_string=64) as c:
+def test_query_string_over_the_limit_is_414(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url, max_query_string=64) as c:
         response = c.get("/v1/events?place=" + "a" * 60)
         fits = c.get("/v1/events?limit=1&place=" + "a" * 47)
     assert response.status_code == 414
@@ -149,8 +135,8 @@ def test_query_string_over_the_limit_is_414(database_url: str) -> None:
     assert fits.status_code == 200
 
 
-def test_rate_limit_answers_429_with_retry_after(database_url: str) -> None:
-    with client_for(database_url, rate_limit_per_minute=60, rate_limit_burst=2) as c:
+def test_rate_limit_answers_429_with_retry_after(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url, rate_limit_per_minute=60, rate_limit_burst=2) as c:
         statuses = [c.get("/v1/events?limit=1").status_code for _ in range(3)]
         limited = c.get("/v1/events?limit=1", headers={"X-Request-ID": "slow-down"})
         probe = c.get("/healthz")  # probes are never throttled
@@ -164,10 +150,10 @@ def test_rate_limit_answers_429_with_retry_after(database_url: str) -> None:
     assert probe.status_code == 200
 
 
-def test_forwarded_headers_from_an_untrusted_peer_are_ignored(database_url: str,
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(sqlite_seeded_url: str,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
-    with client_for(database_url, peer="203.0.113.9", trusted_proxies="10.0.0.0/8", access_log=True,
+    with client_for(sqlite_seeded_url, peer="203.0.113.9", trusted_proxies="10.0.0.0/8", access_log=True,
                     rate_limit_per_minute=60, rate_limit_burst=1) as c:
         first = c.get("/v1/events/", follow_redirects=False,
                       headers={"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": "https"})
@@ -179,10 +165,10 @@ def test_forwarded_headers_from_an_untrusted_peer_are_ignored(database_url: str,
     assert [line["client"] for line in access_lines(caplog)] == ["203.0.113.9", "203.0.113.9"]
 
 
-def test_forwarded_headers_from_a_trusted_proxy_are_honoured(database_url: str,
+def test_forwarded_headers_from_a_trusted_proxy_are_honoured(sqlite_seeded_url: str,
                                                               caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
-    with client_for(database_url, peer="10.1.2.3", trusted_proxies="10.0.0.0/8, 192.0.2.7", access_log=True,
+    with client_for(sqlite_seeded_url, peer="10.1.2.3", trusted_proxies="10.0.0.0/8, 192.0.2.7", access_log=True,
                     rate_limit_per_minute=60, rate_limit_burst=1) as c:
         first = c.get("/v1/events/", follow_redirects=False,
                       headers={"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": "https"})

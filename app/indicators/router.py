@@ -4,10 +4,19 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy import Select
+from sqlmodel import Session
 from starlette.responses import Response
 
-from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, render
-from app.api.negotiation import negotiate
+from app.api.collection import (
+    CursorQ,
+    FormatQ,
+    LangQ,
+    LimitQ,
+    collection_response,
+    render,
+)
+from app.api.negotiation import Negotiated, negotiate
 from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
@@ -83,11 +92,7 @@ def list_indicator_observations(
         raise NotFound(f"There is no indicator '{code}'.")
     stmt = service.observations_query(indicator=[code], place=list_of(place), period=list_of(period),
                                       period_from=period_from, period_to=period_to)
-    return collection_response(
-        request, session, stmt=stmt, id_column=Observation.id, sort=sort, sortable=service.OBSERVATION_SORTABLE,
-        default_sort="period,slug", limit=limit, cursor=cursor, neg=neg,
-        serialize=service.serialize_observations, facet=facet, facetable=service.OBSERVATION_FACETABLE,
-    )
+    return _observations_page(request, session, stmt, neg, sort=sort, facet=facet, limit=limit, cursor=cursor)
 
 
 @router.get("/observations", response_model=Page[ObservationOut], summary="List observations",
@@ -112,6 +117,12 @@ def list_observations(
     neg = negotiate(request, lang, fmt)
     stmt = service.observations_query(indicator=list_of(indicator), place=list_of(place), period=list_of(period),
                                       period_from=period_from, period_to=period_to)
+    return _observations_page(request, session, stmt, neg, sort=sort, facet=facet, limit=limit, cursor=cursor)
+
+
+def _observations_page(request: Request, session: Session, stmt: Select, neg: Negotiated, *, sort: str | None,
+                       facet: str | None, limit: int, cursor: str | None) -> Response:
+    """Both observation lists (all, and one indicator's) page, sort and facet alike."""
     return collection_response(
         request, session, stmt=stmt, id_column=Observation.id, sort=sort, sortable=service.OBSERVATION_SORTABLE,
         default_sort="period,slug", limit=limit, cursor=cursor, neg=neg,
