@@ -76,7 +76,6 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.bootstrap import prepare_database
     from app.db import make_engine
-
     from app.ops.logs import configure_logging
 
     settings = get_settings()

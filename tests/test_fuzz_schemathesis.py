@@ -32,6 +32,7 @@ from app.errors import PROBLEM_MEDIA_TYPE
 from app.main import create_app
 from tests.conftest import settings_for
 
+
 def problem_body_conforms(ctx: schemathesis.CheckContext, response: schemathesis.Response,
                           case: schemathesis.Case) -> bool | None:
     """Error bodies are problem+json documents whose status matches the response's."""

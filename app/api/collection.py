@@ -18,7 +18,7 @@ from starlette.responses import Response
 from app.api.negotiation import MEDIA_TYPES, Format, Lang, Negotiated
 from app.api.pagination import MAX_LIMIT, apply_keyset, decode_cursor, encode_cursor, parse_sort
 from app.api.schemas import LocalizedText
-from app.errors import InvalidParameter
+from app.errors import InvalidParameter, NotFound
 from app.models import Citation, DatasetState, Source
 
 # Query parameters every collection takes, documented once.
@@ -73,6 +73,14 @@ RejectUnknown = Depends(reject_unknown_parameters)
 
 def text_of(row: Any, stem: str, neg: Negotiated) -> dict[str, str | None]:
     return {lang: getattr(row, f"{stem}_{lang}") for lang in neg.languages}
+
+
+def find_one(session: Session, model: type, key: str, value: str, noun: str) -> Any:
+    """The row of `model` whose `key` is `value`, or a 404 saying which `noun` was not found."""
+    row = session.execute(select(model).where(getattr(model, key) == value)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"There is no {noun} '{value}'.")
+    return row
 
 
 def citations_for(session: Session, column: str, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:

@@ -8,20 +8,12 @@ from sqlalchemy import Select
 from sqlmodel import Session
 from starlette.responses import Response
 
-from app.api.collection import (
-    CursorQ,
-    FormatQ,
-    LangQ,
-    LimitQ,
-    collection_response,
-    render,
-)
+from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, find_one, render
 from app.api.negotiation import Negotiated, negotiate
 from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
 from app.db import SessionDep
-from app.errors import NotFound
 from app.indicators import service
 from app.indicators.schemas import IndicatorOut, ObservationOut
 from app.models import Indicator, Observation
@@ -63,9 +55,7 @@ def list_indicators(
 def get_indicator(request: Request, session: SessionDep, code: str, lang: LangQ = None,
                   fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
-    indicator = service.get_indicator(session, code)
-    if indicator is None:
-        raise NotFound(f"There is no indicator '{code}'.")
+    indicator = find_one(session, Indicator, "code", code, "indicator")
     return render(neg, service.serialize_indicators(session, [indicator], neg)[0])
 
 
@@ -88,8 +78,7 @@ def list_indicator_observations(
     fmt: FormatQ = None,
 ) -> Response:
     neg = negotiate(request, lang, fmt)
-    if service.get_indicator(session, code) is None:
-        raise NotFound(f"There is no indicator '{code}'.")
+    find_one(session, Indicator, "code", code, "indicator")
     stmt = service.observations_query(indicator=[code], place=list_of(place), period=list_of(period),
                                       period_from=period_from, period_to=period_to)
     return _observations_page(request, session, stmt, neg, sort=sort, facet=facet, limit=limit, cursor=cursor)
@@ -135,7 +124,5 @@ def _observations_page(request: Request, session: Session, stmt: Select, neg: Ne
 def get_observation(request: Request, session: SessionDep, slug: str, lang: LangQ = None,
                     fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
-    observation = service.get_observation(session, slug)
-    if observation is None:
-        raise NotFound(f"There is no observation '{slug}'.")
+    observation = find_one(session, Observation, "slug", slug, "observation")
     return render(neg, service.serialize_observations(session, [observation], neg)[0])

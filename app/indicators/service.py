@@ -47,9 +47,6 @@ def serialize_indicators(session: Session, rows: list[Indicator], neg: Negotiate
     ]
 
 
-def get_indicator(session: Session, code: str) -> Indicator | None:
-    return session.execute(select(Indicator).where(Indicator.code == code)).scalar_one_or_none()
-
 
 def observations_query(*, indicator: list[str] | None, place: list[str] | None, period: list[str] | None,
                        period_from: dt.date | None, period_to: dt.date | None) -> Select:
@@ -112,6 +109,3 @@ def serialize_observations(session: Session, rows: list[Observation], neg: Negot
         for r in rows
     ]
 
-
-def get_observation(session: Session, slug: str) -> Observation | None:
-    return session.execute(select(Observation).where(Observation.slug == slug)).scalar_one_or_none()

@@ -5,13 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, render
+from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, find_one, render
 from app.api.negotiation import negotiate
 from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
 from app.db import SessionDep
-from app.errors import NotFound
 from app.models import Place
 from app.models.enums import PlaceLevel
 from app.places import service
@@ -47,7 +46,5 @@ def list_places(
             description="One place with its aliases and citations.")
 def get_place(request: Request, session: SessionDep, slug: str, lang: LangQ = None, fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
-    place = service.get_place(session, slug)
-    if place is None:
-        raise NotFound(f"There is no place '{slug}'.")
+    place = find_one(session, Place, "slug", slug, "place")
     return render(neg, service.serialize_places(session, [place], neg)[0])

@@ -50,6 +50,3 @@ def serialize_places(session: Session, rows: list[Place], neg: Negotiated) -> li
         for r in rows
     ]
 
-
-def get_place(session: Session, slug: str) -> Place | None:
-    return session.execute(select(Place).where(Place.slug == slug)).scalar_one_or_none()

@@ -5,13 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, render
+from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, find_one, render
 from app.api.negotiation import negotiate
 from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
 from app.db import SessionDep
-from app.errors import NotFound
 from app.models import Programme, ReformMeasure
 from app.models.enums import MeasureCategory, MeasureKind, ProgrammeKind
 from app.reforms import service
@@ -55,9 +54,7 @@ def list_measures(
 def get_measure(request: Request, session: SessionDep, slug: str, lang: LangQ = None,
                 fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
-    measure = service.get_measure(session, slug)
-    if measure is None:
-        raise NotFound(f"There is no measure '{slug}'.")
+    measure = find_one(session, ReformMeasure, "slug", slug, "measure")
     return render(neg, service.serialize_measures(session, [measure], neg)[0])
 
 
@@ -90,7 +87,5 @@ def list_programmes(
 def get_programme(request: Request, session: SessionDep, slug: str, lang: LangQ = None,
                   fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
-    programme = service.get_programme(session, slug)
-    if programme is None:
-        raise NotFound(f"There is no programme '{slug}'.")
+    programme = find_one(session, Programme, "slug", slug, "programme")
     return render(neg, service.serialize_programmes(session, [programme], neg)[0])

@@ -81,9 +81,6 @@ def serialize_measures(session: Session, rows: list[ReformMeasure], neg: Negotia
     ]
 
 
-def get_measure(session: Session, slug: str) -> ReformMeasure | None:
-    return session.execute(select(ReformMeasure).where(ReformMeasure.slug == slug)).scalar_one_or_none()
-
 
 def programmes_query(*, kind: list[str] | None, place: list[str] | None) -> Select:
     stmt = select(Programme)
@@ -117,6 +114,3 @@ def serialize_programmes(session: Session, rows: list[Programme], neg: Negotiate
         for r in rows
     ]
 
-
-def get_programme(session: Session, slug: str) -> Programme | None:
-    return session.execute(select(Programme).where(Programme.slug == slug)).scalar_one_or_none()

@@ -17,16 +17,7 @@ from app.models import (
     Source,
     TimelineEvent,
 )
-from app.seed.schemas import (
-    EventIn,
-    IndicatorIn,
-    MeasureIn,
-    MetricIn,
-    ObservationIn,
-    PlaceIn,
-    ProgrammeIn,
-    SourceIn,
-)
+from app.seed.schemas import EventIn, IndicatorIn, MeasureIn, MetricIn, ObservationIn, PlaceIn, ProgrammeIn, SourceIn
 from app.seed.yamlio import dump_yaml
 
 

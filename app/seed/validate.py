@@ -10,16 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.seed.fingerprint import seed_fingerprint
 from app.seed.numerals import number_in_text
-from app.seed.schemas import (
-    CitationIn,
-    EventIn,
-    IndicatorIn,
-    MeasureIn,
-    ObservationIn,
-    PlaceIn,
-    ProgrammeIn,
-    SourceIn,
-)
+from app.seed.schemas import CitationIn, EventIn, IndicatorIn, MeasureIn, ObservationIn, PlaceIn, ProgrammeIn, SourceIn
 from app.seed.yamlio import read_yaml
 
 # Seed files in load order (parents before children), each with its entry schema and key field.

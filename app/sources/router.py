@@ -3,16 +3,15 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlmodel import Session
 from starlette.responses import Response
 
-from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, render
+from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, find_one, render
 from app.api.negotiation import negotiate
 from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
 from app.db import SessionDep
-from app.errors import NotAcceptable, NotFound
+from app.errors import NotAcceptable
 from app.models import Citation, Source
 from app.sources import service
 from app.sources.schemas import SourceCitationOut, SourceOut
@@ -40,19 +39,12 @@ def list_sources(
     )
 
 
-def _source_or_404(session: Session, slug: str) -> Source:
-    source = service.get_source(session, slug)
-    if source is None:
-        raise NotFound(f"There is no source '{slug}'.")
-    return source
-
-
 @router.get("/sources/{slug}", response_model=SourceOut, summary="Get one source", responses=ITEM_ERRORS,
             description="A source's metadata, the SHA-256 of its body and links to the body and its citations.")
 def get_source(request: Request, session: SessionDep, slug: str, lang: LangQ = None,
                fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
-    return render(neg, service.serialize_sources(session, [_source_or_404(session, slug)], neg)[0])
+    return render(neg, service.serialize_sources(session, [find_one(session, Source, "slug", slug, "source")], neg)[0])
 
 
 @router.get(
@@ -68,7 +60,7 @@ def get_source_body(request: Request, session: SessionDep, slug: str) -> Respons
     accept = request.headers.get("accept")
     if accept and not any(m in accept for m in ("text/plain", "text/*", "*/*")):
         raise NotAcceptable(f"The body is served as text/plain only, not {accept[:100]}.")
-    source = _source_or_404(session, slug)
+    source = find_one(session, Source, "slug", slug, "source")
     return Response(source.body.encode("utf-8"), media_type="text/plain; charset=utf-8",
                     headers={"Content-Language": source.language, "Cache-Control": "public, max-age=3600"})
 
@@ -89,7 +81,7 @@ def list_source_citations(
     fmt: FormatQ = None,
 ) -> Response:
     neg = negotiate(request, lang, fmt)
-    source = _source_or_404(session, slug)
+    source = find_one(session, Source, "slug", slug, "source")
     return collection_response(
         request, session, stmt=service.citations_query(source.id, list_of(fact_type)), id_column=Citation.id,
         sort=sort, sortable=service.CITATION_SORTABLE, default_sort="start", limit=limit, cursor=cursor, neg=neg,

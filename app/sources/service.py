@@ -64,9 +64,6 @@ def serialize_sources(session: Session, rows: list[Source], neg: Negotiated) -> 
     ]
 
 
-def get_source(session: Session, slug: str) -> Source | None:
-    return session.execute(select(Source).where(Source.slug == slug)).scalar_one_or_none()
-
 
 def citations_query(source_id: int, fact_type: list[str] | None) -> Select:
     stmt = select(Citation).where(Citation.source_id == source_id)

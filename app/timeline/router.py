@@ -6,13 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, render
+from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, find_one, render
 from app.api.negotiation import negotiate
 from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
 from app.db import SessionDep
-from app.errors import NotFound
+from app.models import TimelineEvent
 from app.models.enums import DatePrecision, EventCategory
 from app.timeline import service
 from app.timeline.schemas import EventOut
@@ -48,7 +48,7 @@ def list_events(
     stmt = service.events_query(place=list_of(place), category=list_of(category),
                                 precision=list_of(date_precision), date_from=date_from, date_to=date_to)
     return collection_response(
-        request, session, stmt=stmt, id_column=service.TimelineEvent.id, sort=sort, sortable=service.SORTABLE,
+        request, session, stmt=stmt, id_column=TimelineEvent.id, sort=sort, sortable=service.SORTABLE,
         default_sort="date,slug", limit=limit, cursor=cursor, neg=neg, serialize=service.serialize_events,
         facet=facet, facetable=service.FACETABLE,
     )
@@ -58,7 +58,5 @@ def list_events(
             description="One event with its citations.", responses=ITEM_ERRORS)
 def get_event(request: Request, session: SessionDep, slug: str, lang: LangQ = None, fmt: FormatQ = None) -> Response:
     neg = negotiate(request, lang, fmt)
-    event = service.get_event(session, slug)
-    if event is None:
-        raise NotFound(f"There is no event '{slug}'.")
+    event = find_one(session, TimelineEvent, "slug", slug, "event")
     return render(neg, service.serialize_events(session, [event], neg)[0])

@@ -53,6 +53,3 @@ def serialize_events(session: Session, rows: list[TimelineEvent], neg: Negotiate
         for r in rows
     ]
 
-
-def get_event(session: Session, slug: str) -> TimelineEvent | None:
-    return session.execute(select(TimelineEvent).where(TimelineEvent.slug == slug)).scalar_one_or_none()
