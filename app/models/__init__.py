@@ -1,7 +1,7 @@
 """Every table, imported here so that Alembic and the app see one complete metadata."""
 
 import app.db  # noqa: F401  (sets the constraint naming convention before any table is declared)
-from app.models.citation import CITED_COLUMNS, Citation
+from app.models.citation import CITED_COLUMNS, Citation, cited_fact
 from app.models.dataset import DatasetState
 from app.models.indicator import Indicator, Observation
 from app.models.place import Place
@@ -24,4 +24,5 @@ __all__ = [
     "SearchTerm",
     "Source",
     "TimelineEvent",
+    "cited_fact",
 ]

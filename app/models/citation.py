@@ -42,3 +42,9 @@ class Citation(SQLModel, table=True):
     programme_id: int | None = Field(default=None, sa_column=_fact_fk("programme"))
     measure_id: int | None = Field(default=None, sa_column=_fact_fk("reform_measure"))
     metric_id: int | None = Field(default=None, sa_column=_fact_fk("measure_metric"))
+
+
+def cited_fact(citation: Citation) -> tuple[str, int]:
+    """The fact a citation supports, as (its column in CITED_COLUMNS, the fact's id)."""
+    column = next(c for c in CITED_COLUMNS if getattr(citation, c) is not None)
+    return column, getattr(citation, column)

@@ -15,6 +15,7 @@ from app.models import (
     SearchDocument,
     SearchTerm,
     TimelineEvent,
+    cited_fact,
 )
 from app.search.terms import index_terms, normalize
 
@@ -32,9 +33,7 @@ QUOTE_WEIGHT = 1
 def _documents(session: Session) -> Iterator[tuple[str, str, str, int, str]]:
     quotes: dict[tuple[str, int], list[str]] = {}
     for c in session.exec(select(Citation)).all():
-        for column in ("event_id", "measure_id", "programme_id", "indicator_id", "place_id", "observation_id"):
-            if getattr(c, column) is not None:
-                quotes.setdefault((column, getattr(c, column)), []).append(c.quote)
+        quotes.setdefault(cited_fact(c), []).append(c.quote)  # metrics' quotes are simply never looked up
 
     for doc_type, (model, key, column, fields) in SEARCHABLE.items():
         for row in session.exec(select(model)).all():

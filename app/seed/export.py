@@ -16,6 +16,7 @@ from app.models import (
     ReformMeasure,
     Source,
     TimelineEvent,
+    cited_fact,
 )
 from app.seed.schemas import EventIn, IndicatorIn, MeasureIn, MetricIn, ObservationIn, PlaceIn, ProgrammeIn, SourceIn
 from app.seed.yamlio import dump_yaml
@@ -42,9 +43,7 @@ def export_seed(session: Session, out_dir: Path) -> list[Path]:
     source_slug = {i: s.slug for i, s in sources.items()}
     citations: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for c in session.exec(select(Citation).order_by(Citation.position, Citation.id)).all():
-        column = next(col for col in ("place_id", "event_id", "indicator_id", "observation_id",
-                                      "programme_id", "measure_id", "metric_id") if getattr(c, col) is not None)
-        citations.setdefault((column, getattr(c, column)), []).append(
+        citations.setdefault(cited_fact(c), []).append(
             {"source": source_slug[c.source_id], "quote": c.quote, "start": c.start_offset, "end": c.end_offset}
         )
 

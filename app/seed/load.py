@@ -11,7 +11,6 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from app.models import (
-    CITED_COLUMNS,
     Citation,
     DatasetState,
     Indicator,
@@ -22,6 +21,7 @@ from app.models import (
     ReformMeasure,
     Source,
     TimelineEvent,
+    cited_fact,
 )
 from app.search.index import rebuild_search_index
 from app.seed.schemas import CitationIn
@@ -178,5 +178,4 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
 
 
 def _citation_key(c: Citation) -> tuple[str, int, int]:
-    column = next(col for col in CITED_COLUMNS if getattr(c, col) is not None)
-    return column, getattr(c, column), c.position
+    return (*cited_fact(c), c.position)

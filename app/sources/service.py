@@ -17,6 +17,7 @@ from app.models import (
     ReformMeasure,
     Source,
     TimelineEvent,
+    cited_fact,
 )
 
 SOURCE_SORTABLE = {"slug": Source.slug, "published_on": Source.published_on}
@@ -64,7 +65,6 @@ def serialize_sources(session: Session, rows: list[Source], neg: Negotiated) -> 
     ]
 
 
-
 def citations_query(source_id: int, fact_type: list[str] | None) -> Select:
     stmt = select(Citation).where(Citation.source_id == source_id)
     if fact_type:
@@ -92,9 +92,5 @@ def serialize_source_citations(session: Session, rows: list[Citation], neg: Nego
             .where(MeasureMetric.id.in_(metric_ids))
         ):
             refs[("metric_id", metric_id)] = {"type": "metric", "slug": slug, "url": f"/v1/measures/{measure_slug}"}
-    out = []
-    for c in rows:
-        column = next(col for col in _types() if getattr(c, col) is not None)
-        out.append({"quote": c.quote, "start": c.start_offset, "end": c.end_offset,
-                    "fact": refs[(column, getattr(c, column))]})
-    return out
+    return [{"quote": c.quote, "start": c.start_offset, "end": c.end_offset, "fact": refs[cited_fact(c)]}
+            for c in rows]
