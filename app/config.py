@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = Field(default=5000, ge=0, description="PostgreSQL statement timeout.")
 
     cache_max_entries: int = Field(default=4096, ge=0, description="Cached responses per process; 0 disables.")
+    cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0,
+        description="Memory the response cache may hold per process, bytes (least recently used go first).",
+    )
     version_check_interval: float = Field(
         default=1.0, ge=0, description="Seconds between checks of the dataset version (cache invalidation)."
     )

@@ -68,7 +68,33 @@ def test_gzip_for_bodies_over_1_kb(client: TestClient) -> None:
     assert status == 200 and headers["content-encoding"] == "gzip"
     assert int(headers["content-length"]) == len(wire) < len(plain.content)
     assert gzip.decompress(wire) == plain.content
-    assert headers["etag"] == plain.headers["etag"]
+    # Two representations, two strong validators (RFC 9110 §8.8.3): a cache must not mix their bytes.
+    assert STRONG_ETAG.match(headers["etag"]) and headers["etag"] != plain.headers["etag"]
+
+
+def test_each_encoding_revalidates_with_its_own_etag(client: TestClient) -> None:
+    identity = client.get("/v1/events", headers={"Accept-Encoding": "identity"}).headers["etag"]
+    gzipped = raw_get(client, "/v1/events", **{"Accept-Encoding": "gzip"})[1]["etag"]
+    assert client.get("/v1/events", headers={"Accept-Encoding": "gzip", "If-None-Match": gzipped}).status_code == 304
+    assert client.get("/v1/events", headers={"Accept-Encoding": "identity",
+                                             "If-None-Match": identity}).status_code == 304
+    # The other representation's validator does not match: the client gets the bytes it can decode.
+    status, headers, wire = raw_get(client, "/v1/events", **{"Accept-Encoding": "gzip", "If-None-Match": identity})
+    assert (status, headers["etag"], headers["content-encoding"]) == (200, gzipped, "gzip")
+    assert client.get("/v1/events", headers={"Accept-Encoding": "identity",
+                                             "If-None-Match": gzipped}).status_code == 200
+
+
+@pytest.mark.parametrize(("accept_encoding", "gzipped"), [
+    ("gzip", True), ("x-gzip", True), ("GZIP", True), ("gzip;q=0.5, identity", True), ("*", True),
+    ("br, *;q=0.1", True), ("gzip;q=0", False), ("x-notgzip", False), ("identity", False),
+    ("*;q=0", False), ("gzip;q=0, *", False), ("deflate, br", False), ("gzip;q=nonsense", False),
+])
+def test_gzip_only_when_accepted(client: TestClient, accept_encoding: str, gzipped: bool) -> None:
+    status, headers, wire = raw_get(client, "/v1/events", **{"Accept-Encoding": accept_encoding})
+    assert status == 200
+    assert (headers.get("content-encoding") == "gzip") is gzipped
+    assert wire[:2] == (b"\x1f\x8b" if gzipped else b'{"')
 
 
 def test_source_body_is_gzipped_too(client: TestClient) -> None:

@@ -1,62 +1,84 @@
 """Response cache, ETags, 304s and gzip for the read API, as one pure ASGI layer.
 
 The data changes only when a seed bumps the dataset version, so a rendered response is valid until
-then. Each process keeps rendered responses keyed by the canonical request (path, query, Accept,
-Accept-Language) and drops them all when it sees a new version in the database (checked at most
-every VERSION_CHECK_INTERVAL seconds), so several processes behind a load balancer agree within that
-interval. A cache hit never enters FastAPI: that is what makes list pages cost about as much as
-returning precomputed bytes.
+then. Each process keeps rendered responses keyed by what decides their content — path, query string
+and the *negotiated* media-type ranking and language, never raw header text — so no header a client
+sends can make another client's answer differ, and header variants cannot multiply entries. The cache
+is bounded in bytes (least recently used first) and drops everything when it sees a new dataset
+version in the database (checked at most every VERSION_CHECK_INTERVAL seconds); several processes
+behind a load balancer agree within that interval. A cache hit never enters FastAPI: that is what makes
+list pages cost about as much as returning precomputed bytes.
 """
 
 import gzip
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import anyio
 from sqlalchemy import Engine, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.negotiation import accept_key, accepts_gzip, choose_language, field_value
 from app.config import Settings
 from app.ops.routes import ROUTE_SCOPE_KEY, route_template
 
 log = logging.getLogger("reform_facts.cache")
 GZIP_MIN_BYTES = 1024
-MAX_CACHED_BYTES = 2 * 1024 * 1024
+MAX_CACHED_BYTES = 2 * 1024 * 1024  # one response; larger ones are served but not kept
+ENTRY_OVERHEAD = 512  # bytes per entry beyond its bodies and headers (objects, dict slot): an estimate
 DEFAULT_CACHE_CONTROL = b"public, max-age=60"
 VARY = b"Accept, Accept-Encoding, Accept-Language"
+NOT_MODIFIED_HEADERS = (b"cache-control", b"vary", b"content-language", b"link")
 
 
 @dataclass(slots=True)
 class Rendered:
     status: int
-    headers: list[tuple[bytes, bytes]]  # without content-length / content-encoding
+    headers: list[tuple[bytes, bytes]]  # without content-length / content-encoding / etag
     body: bytes
     gzipped: bytes | None
-    etag: bytes
+    etag: bytes  # of the identity body; the gzip body has its own (RFC 9110 §8.8.3)
     route: str
     storable: bool
+    size: int = 0  # what keeping it costs, bytes
+
+    def __post_init__(self) -> None:
+        self.size = (len(self.body) + len(self.gzipped or b"") + sum(len(k) + len(v) for k, v in self.headers)
+                     + ENTRY_OVERHEAD)
+
+    @property
+    def gzip_etag(self) -> bytes:
+        return self.etag[:-1] + b'-gzip"'
 
 
 def _etag(body: bytes) -> bytes:
     return b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
 
 
-def _etag_matches(if_none_match: bytes, etag: bytes) -> bool:
-    if if_none_match.strip() == b"*":
+def etag_matches(if_none_match: str, etag: bytes) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ is ignored; `*` matches anything."""
+    if if_none_match.strip() == "*":
         return True
-    candidates = (c.strip().removeprefix(b"W/") for c in if_none_match.split(b","))
-    return etag in candidates
+    candidates = (c.strip().removeprefix("W/") for c in if_none_match.split(","))
+    return etag.decode() in candidates
 
 
 class ResponseCache:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.max_entries = settings.cache_max_entries
+        self.max_bytes = settings.cache_max_bytes
+        self.enabled = bool(self.max_entries and self.max_bytes)
         self.check_interval = settings.version_check_interval
-        self.entries: dict[tuple, Rendered] = {}
+        self.entries: OrderedDict[tuple, Rendered] = OrderedDict()
+        self.bytes = 0
         self.version: int | None = None
+        # Bumped whenever the entries are dropped. A render that began under an older generation may have
+        # read the old data, so it is served to its own client but never stored.
+        self.generation = 0
         self.checked_at = float("-inf")
         self.checking = False
 
@@ -64,10 +86,12 @@ class ResponseCache:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        if self.max_entries:
+        headers = scope["headers"]
+        if self.enabled:
             await self._refresh_version(scope)
-        key = (scope["path"], scope["query_string"], headers.get(b"accept"), headers.get(b"accept-language"))
+        generation = self.generation
+        key = (scope["path"], scope["query_string"], accept_key(field_value(headers, b"accept")),
+               choose_language(field_value(headers, b"accept-language")))
         head = scope["method"] == "HEAD"
         rendered = self.entries.get(key)
         if rendered is None:
@@ -79,13 +103,30 @@ class ResponseCache:
                 scope[ROUTE_SCOPE_KEY] = getattr(rendered, "route", None) or route_template(app_scope)
             if rendered is None:
                 return  # not cacheable; already sent as it was
-            if self.max_entries and rendered.storable:
-                if len(self.entries) >= self.max_entries:
-                    self.entries.clear()  # rare; a full cache is rebuilt from the hot requests
-                self.entries[key] = rendered
+            if self.enabled and rendered.storable and generation == self.generation:
+                self._store(key, rendered)
         else:
+            self.entries.move_to_end(key)
             scope[ROUTE_SCOPE_KEY] = rendered.route
         await self._send(rendered, headers, head, send)
+
+    def _store(self, key: tuple, rendered: Rendered) -> None:
+        rendered.size += len(key[0]) + len(key[1])  # the key's path and query string are kept too
+        if rendered.size > self.max_bytes:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.bytes -= old.size
+        while self.entries and (self.bytes + rendered.size > self.max_bytes or len(self.entries) >= self.max_entries):
+            _, evicted = self.entries.popitem(last=False)
+            self.bytes -= evicted.size
+        self.entries[key] = rendered
+        self.bytes += rendered.size
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.bytes = 0
+        self.generation += 1
 
     async def _refresh_version(self, scope: Scope) -> None:
         now = time.monotonic()
@@ -101,7 +142,7 @@ class ResponseCache:
             self.checking = False
             self.checked_at = time.monotonic()
         if version != self.version:
-            self.entries.clear()
+            self.clear()
             self.version = version
 
     async def _render(self, scope: Scope, receive: Receive, send: Send) -> Rendered | None:
@@ -137,19 +178,18 @@ class ResponseCache:
         return Rendered(200, headers, body, gzipped, _etag(body), route, storable=len(body) <= MAX_CACHED_BYTES)
 
     @staticmethod
-    async def _send(rendered: Rendered, headers: dict[bytes, bytes], head_only: bool, send: Send) -> None:
-        etag = rendered.etag
-        if_none_match = headers.get(b"if-none-match")
-        if if_none_match is not None and _etag_matches(if_none_match, etag):
-            keep = [(k, v) for k, v in rendered.headers if k in (b"cache-control", b"vary", b"content-language",
-                                                                 b"link")]
+    async def _send(rendered: Rendered, headers: list[tuple[bytes, bytes]], head_only: bool, send: Send) -> None:
+        use_gzip = rendered.gzipped is not None and accepts_gzip(field_value(headers, b"accept-encoding"))
+        etag = rendered.gzip_etag if use_gzip else rendered.etag
+        if_none_match = field_value(headers, b"if-none-match")
+        if if_none_match is not None and etag_matches(if_none_match, etag):
+            keep = [(k, v) for k, v in rendered.headers if k in NOT_MODIFIED_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": [*keep, (b"etag", etag)]})
             await send({"type": "http.response.body", "body": b""})
             return
-        body = rendered.body
+        body = rendered.gzipped if use_gzip else rendered.body
         out = [*rendered.headers, (b"etag", etag)]
-        if rendered.gzipped is not None and b"gzip" in headers.get(b"accept-encoding", b""):
-            body = rendered.gzipped
+        if use_gzip:
             out.append((b"content-encoding", b"gzip"))
         out.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": out})

@@ -1,5 +1,13 @@
-"""What the client asked for: language (lang / Accept-Language) and format (format / Accept)."""
+"""What the client asked for: format (format / Accept), language (lang / Accept-Language), gzip (Accept-Encoding).
 
+One parser for all three headers, by RFC 9110 §12: a field sent on several lines is one comma-separated
+list (§5.3); a q-value of 0 means "not acceptable"; the most specific matching range sets a type's
+quality (§12.5.1), so `text/csv;q=0, text/*` refuses CSV. Equal qualities go to the server's order.
+The response cache keys its entries on what these functions decide, never on raw header text.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,16 +33,23 @@ MEDIA_TYPES = {
     Format.csv: "text/csv; charset=utf-8",
     Format.ndjson: "application/x-ndjson",
 }
-_ACCEPTED = {
-    "application/json": Format.json,
-    "application/*": Format.json,
-    "*/*": Format.json,
-    "text/csv": Format.csv,
-    "text/*": Format.csv,
-    "application/x-ndjson": Format.ndjson,
-    "application/ndjson": Format.ndjson,
-    "application/problem+json": Format.json,
+# The names a client may ask for each format by (the first is the one served).
+FORMAT_NAMES = {
+    Format.json: ("application/json",),
+    Format.csv: ("text/csv",),
+    Format.ndjson: ("application/x-ndjson", "application/ndjson"),
 }
+TEXT_PLAIN = "text/plain"
+# Every media type any route serves: the response cache keys on how a client ranks these.
+SERVED_MEDIA_TYPES = (*(name for names in FORMAT_NAMES.values() for name in names), TEXT_PLAIN)
+GZIP_NAMES = ("gzip", "x-gzip")
+_QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")  # RFC 9110 §12.4.2
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    value: str  # lower-cased media range, language range or content coding, without parameters
+    q: float
 
 
 @dataclass(frozen=True)
@@ -51,54 +66,137 @@ class Negotiated:
         return ", ".join(self.languages)
 
 
-def _parse_weighted(header: str) -> list[str]:
-    """Header values by descending q, dropping q=0 (RFC 9110 §12.4.2)."""
-    ranked = []
-    for position, part in enumerate(header.split(",")):
-        value, _, params = part.strip().partition(";")
+def field_value(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """Every line of a header field joined into one list (RFC 9110 §5.3); None when it was not sent."""
+    values = [value for key, value in headers if key == name]
+    if not values:
+        return None
+    return ", ".join(value.decode("latin-1") for value in values)
+
+
+def parse_preferences(header: str) -> list[Preference]:
+    """The elements of an Accept-style header in the order sent. A malformed q-value makes its element
+    unacceptable (q=0) rather than preferred: a client that garbles a weight gets nothing it did not ask for."""
+    preferences = []
+    for element in header.split(","):
+        value, *params = element.split(";")
+        value = value.strip().lower()
+        if not value:
+            continue
         q = 1.0
-        for param in params.split(";"):
-            key, _, raw = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(raw)
-                except ValueError:
-                    q = 0.0
-        if value and q > 0:
-            ranked.append((-q, position, value.strip().lower()))
-    return [value for _, _, value in sorted(ranked)]
+        for param in params:
+            key, _, raw = param.partition("=")
+            if key.strip().lower() == "q":
+                raw = raw.strip()
+                q = float(raw) if _QVALUE.match(raw) else 0.0
+                break  # what follows q is accept-ext, not media-type parameters
+        preferences.append(Preference(value, q))
+    return preferences
 
 
-def language_from_header(header: str | None) -> Lang:
-    for tag in _parse_weighted(header or ""):
-        primary = tag.split("-")[0]
-        if primary in ("zh", "en"):
-            return Lang(primary)
-        if tag == "*":
-            return Lang.all
-    return Lang.all
+def media_quality(preferences: Sequence[Preference], media_type: str) -> float:
+    """The q of the most specific range matching `media_type` (type/subtype > type/* > */*); 0 if none."""
+    main_type = media_type.split("/")[0]
+    best_rank, quality = -1, 0.0
+    for preference in preferences:
+        if preference.value == media_type:
+            rank = 2
+        elif preference.value == f"{main_type}/*":
+            rank = 1
+        elif preference.value == "*/*":
+            rank = 0
+        else:
+            continue
+        if rank > best_rank:
+            best_rank, quality = rank, preference.q
+    return quality
 
 
-def format_from_accept(header: str | None) -> Format:
+def choose_format(accept: str | None, offered: Sequence[Format] = tuple(Format)) -> Format | None:
+    """The offered format the client ranks highest (ties: the order of `offered`); None if none is acceptable.
+    No Accept header (or an empty one) accepts anything, so the first offered format."""
+    if not accept or not accept.strip():
+        return offered[0]
+    preferences = parse_preferences(accept)
+    best, best_q = None, 0.0
+    for fmt in offered:
+        q = max(media_quality(preferences, name) for name in FORMAT_NAMES[fmt])
+        if q > best_q:
+            best, best_q = fmt, q
+    return best
+
+
+def accepts_media(accept: str | None, media_type: str) -> bool:
+    if not accept or not accept.strip():
+        return True
+    return media_quality(parse_preferences(accept), media_type) > 0
+
+
+def choose_language(header: str | None) -> Lang:
+    """zh, en, or both (the default, and the answer for `*` or a header naming neither).
+
+    A range matches a language by its primary subtag (zh-Hans-CN asks for zh). The language the client
+    ranks higher wins; on a tie, the one it names first; `*` alone never narrows the answer. We never
+    refuse on language: when everything is refused (zh;q=0, en;q=0), both are served.
+    """
     if not header:
-        return Format.json
-    for media in _parse_weighted(header):
-        if media in _ACCEPTED:
-            return _ACCEPTED[media]
-    raise NotAcceptable(
-        f"None of the media types in Accept ({header[:100]}) is served here; "
-        "use application/json, text/csv or application/x-ndjson (or ?format=json|csv|ndjson)."
-    )
+        return Lang.all
+    named: dict[str, tuple[float, int]] = {}  # language -> (best q of ranges naming it, first position)
+    wildcard = None
+    for position, preference in enumerate(parse_preferences(header)):
+        primary = preference.value.split("-")[0]
+        if preference.value == "*":
+            wildcard = preference.q if wildcard is None else wildcard
+        elif primary in ("zh", "en"):
+            q, first = named.get(primary, (0.0, position))
+            named[primary] = (max(q, preference.q), first)
+    quality = {lang: named[lang][0] if lang in named else (wildcard or 0.0) for lang in ("zh", "en")}
+    acceptable = [lang for lang in ("zh", "en") if quality[lang] > 0]
+    if len(acceptable) == 1:
+        return Lang(acceptable[0])
+    if not acceptable or not named:
+        return Lang.all
+    # Both acceptable and at least one named: higher q, then named over wildcard, then first named.
+    ranked = sorted(("zh", "en"), key=lambda lang: (-quality[lang], lang not in named,
+                                                    named.get(lang, (0.0, 1 << 30))[1]))
+    return Lang(ranked[0])
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """True when Accept-Encoding gives gzip (or x-gzip, or `*` when gzip is not named) a q above 0."""
+    if not header:
+        return False
+    preferences = parse_preferences(header)
+    named = [p.q for p in preferences if p.value in GZIP_NAMES]
+    if named:
+        return max(named) > 0
+    return any(p.value == "*" and p.q > 0 for p in preferences)
+
+
+def accept_key(accept: str | None) -> tuple[int, ...] | None:
+    """What every route's choice of media type depends on, and nothing else: the client's ranking of the
+    types we serve (dense ranks, 0 = refused). Endless variants of header text share a handful of keys."""
+    if not accept or not accept.strip():
+        return None
+    preferences = parse_preferences(accept)
+    qualities = [media_quality(preferences, media_type) for media_type in SERVED_MEDIA_TYPES]
+    levels = sorted({q for q in qualities if q > 0})
+    return tuple(levels.index(q) + 1 if q > 0 else 0 for q in qualities)
 
 
 def negotiate(request: Request, lang: Lang | None, fmt: Format | None, *,
               formats: tuple[Format, ...] = tuple(Format)) -> Negotiated:
     """Query parameters win over headers; the default is both languages, as JSON."""
-    chosen_lang = lang or language_from_header(request.headers.get("accept-language"))
+    headers = request.scope["headers"]
+    chosen_lang = lang or choose_language(field_value(headers, b"accept-language"))
     if fmt is None:
-        chosen_format = format_from_accept(request.headers.get("accept"))
-        if chosen_format not in formats:
-            raise NotAcceptable(f"This resource is served as {', '.join(MEDIA_TYPES[f] for f in formats)} only.")
+        accept = field_value(headers, b"accept")
+        chosen_format = choose_format(accept, formats)
+        if chosen_format is None:
+            raise NotAcceptable(
+                f"None of the media types in Accept ({(accept or '')[:100]}) is served here; use "
+                f"{', '.join(FORMAT_NAMES[f][0] for f in formats)} (or ?format={'|'.join(f.value for f in formats)})."
+            )
     elif fmt not in formats:
         raise InvalidParameter("format", f"must be one of {', '.join(f.value for f in formats)} here")
     else:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, collection_response, find_one, render
-from app.api.negotiation import negotiate
+from app.api.negotiation import TEXT_PLAIN, accepts_media, field_value, negotiate
 from app.api.pagination import DEFAULT_LIMIT
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS, list_of
 from app.api.schemas import Page
@@ -57,12 +57,13 @@ def get_source(request: Request, session: SessionDep, slug: str, lang: LangQ = N
     response_class=Response,
 )
 def get_source_body(request: Request, session: SessionDep, slug: str) -> Response:
-    accept = request.headers.get("accept")
-    if accept and not any(m in accept for m in ("text/plain", "text/*", "*/*")):
-        raise NotAcceptable(f"The body is served as text/plain only, not {accept[:100]}.")
+    accept = field_value(request.scope["headers"], b"accept")
+    if not accepts_media(accept, TEXT_PLAIN):
+        raise NotAcceptable(f"The body is served as text/plain only, not {(accept or '')[:100]}.")
     source = find_one(session, Source, "slug", slug, "source")
+    # The default max-age, like the citations that point into it: a body and its offsets change together.
     return Response(source.body.encode("utf-8"), media_type="text/plain; charset=utf-8",
-                    headers={"Content-Language": source.language, "Cache-Control": "public, max-age=3600"})
+                    headers={"Content-Language": source.language})
 
 
 @router.get("/sources/{slug}/citations", response_model=Page[SourceCitationOut],
