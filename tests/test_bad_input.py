@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app.config import Settings
 from app.main import create_app
@@ -188,6 +189,65 @@ def test_well_signed_cursor_with_wrong_types_is_400(client: TestClient, url: str
                                                     row_id: Any) -> None:
     cursor = forged_cursor(url, sort, values, row_id)
     assert_problem(client.get(f"{url}?cursor={cursor}"), 400, "cursor")
+
+
+@pytest.mark.parametrize(("url", "sort", "values", "row_id"), [
+    # Ids are 32-bit INTEGER columns on PostgreSQL: anything outside is the client's error, not the database's.
+    ("/v1/measures", "id", [2**31], 1),
+    ("/v1/measures", "id", [1], 2**31),
+    ("/v1/measures", "id", [1], 2**63 - 1),
+    ("/v1/measures", "id", [-(2**31) - 1], 1),
+    ("/v1/events", "date,slug", [{"d": "2020-01-01"}, "x"], 2**31),
+    (f"/v1/sources/{SOURCE_SLUG}/citations", "start", [2**40], 1),
+    # Text values the database cannot hold: a NUL, a lone surrogate, longer than the column.
+    ("/v1/events", "date,slug", [{"d": "2020-01-01"}, "a\x00b"], 1),
+    ("/v1/events", "date,slug", [{"d": "2020-01-01"}, "\ud800"], 1),
+    ("/v1/places", "slug", ["x" * 300], 1),
+    ("/v1/measures", "slug", ["a\x00"], 1),
+    ("/v1/events", "date,slug", [{"d": "99999-01-01"}, "x"], 1),
+    ("/v1/events", "date,slug", [1.5, "x"], 1),
+    ("/v1/measures", "id", [1], 1.0),
+], ids=["value-2**31", "id-2**31", "id-2**63-1", "value-below-int32", "events-id-2**31", "offset-2**40",
+        "nul-in-slug", "lone-surrogate", "slug-300", "nul-in-measure-slug", "year-99999", "float-for-date",
+        "float-id"])
+def test_cursor_values_outside_their_column_are_400(client: TestClient, url: str, sort: str, values: list[Any],
+                                                     row_id: Any) -> None:
+    cursor = forged_cursor(url, sort, values, row_id)
+    assert_problem(client.get(f"{url}?cursor={cursor}&sort={sort}"), 400, "cursor")
+
+
+def rank_cursor(q: str, types: Any, offset: Any) -> str:
+    signature = hashlib.sha256(f"{q}|{types}".encode()).hexdigest()[:12]
+    return b64({"s": signature, "o": offset})
+
+
+@pytest.mark.parametrize("offset", [2**63, 2**31, 2**62, -1, True, 1.5, "10", None])
+def test_search_cursor_offset_out_of_range_is_400(client: TestClient, offset: Any) -> None:
+    assert_problem(client.get(f"/v1/search?q=longgang&cursor={rank_cursor('longgang', None, offset)}"), 400,
+                   "cursor")
+
+
+def test_search_cursor_at_the_largest_offset_is_an_empty_page(client: TestClient) -> None:
+    body = get_json(client, f"/v1/search?q=longgang&cursor={rank_cursor('longgang', None, 2**31 - 1)}")
+    assert body["data"] == [] and body["links"]["next"] is None and body["meta"]["total"] > 0
+
+
+def test_repeated_facet_names_are_counted_once(client: TestClient) -> None:
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    once = get_json(client, "/v1/measures?facet=category,kind&limit=1")
+    engine = client.app.state.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        many = get_json(client, "/v1/measures?facet=" + ",".join(["category", "kind"] * 110) + "&limit=1")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert many["meta"]["facets"] == once["meta"]["facets"]
+    assert list(many["meta"]["facets"]) == ["category", "kind"]
+    assert sum("GROUP BY" in s for s in statements) == 2, statements
 
 
 # --- invalid UTF-8 and NUL bytes --------------------------------------------------------------------------

@@ -103,8 +103,9 @@ def citations_for(session: Session, column: str, ids: Sequence[int]) -> dict[int
 
 
 def page_url(request: Request, **overrides: str | None) -> str:
-    params = {k: v for k, v in request.query_params.items() if k not in overrides}
-    params.update({k: v for k, v in overrides.items() if v is not None})
+    """This request's URL (relative) with `overrides` replacing parameters; every repeated value kept, in order."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in overrides]
+    params += [(k, v) for k, v in overrides.items() if v is not None]
     query = urlencode(params)
     return f"{request.url.path}?{query}" if query else request.url.path
 
@@ -127,7 +128,7 @@ def collection_response(
 ) -> Response:
     """`stmt` selects the filtered rows (one entity); everything else about a page happens here."""
     keys = parse_sort(sort, sortable, default_sort)
-    after = decode_cursor(request.url.path, keys, cursor) if cursor else None
+    after = decode_cursor(request.url.path, keys, cursor, id_column) if cursor else None
     aggregates = _aggregates(request, session)
     total = aggregates.get(("total", stmt), lambda: session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
@@ -206,7 +207,8 @@ def _sort_value(row: Any, column: ColumnElement) -> Any:
 
 def _facets(session: Session, stmt: Select, facet: str, facetable: dict[str, ColumnElement]) -> dict[str, list]:
     out: dict[str, list] = {}
-    for name in (f.strip() for f in facet.split(",")):
+    # Each name once, in the order first given: a repeated name would otherwise cost a GROUP BY per copy.
+    for name in dict.fromkeys(f.strip() for f in facet.split(",")):
         if name not in facetable:
             raise InvalidParameter("facet", f"cannot facet by '{name}'; allowed: {', '.join(sorted(facetable))}")
         column = facetable[name]

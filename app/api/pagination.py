@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, literal, or_, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Date, Integer, Select, SmallInteger, String, and_, literal, or_, tuple_
+from sqlalchemy.types import TypeDecorator
 
 from app.errors import InvalidParameter
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+MAX_RANK_OFFSET = 2**31 - 1  # beyond any ranking; keeps OFFSET within every backend's integer
 
 
 @dataclass(frozen=True)
@@ -65,26 +67,40 @@ def encode_cursor(path: str, keys: list[SortKey], values: list[Any], row_id: int
     return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
 
 
-def _matches_column(value: Any, column: ColumnElement) -> bool:
-    """A cursor value must have its sort column's type: a forged cursor must not reach the database."""
-    expected = column.type.python_type
-    if expected is int:
-        return _is_int64(value)
-    return isinstance(value, expected)
+def fits_column(value: Any, column: ColumnElement) -> bool:
+    """Whether `value` could be stored in `column` on every backend. A cursor is client input: a value the
+    database would refuse (2**31 in a PostgreSQL INTEGER, a NUL in text) must be a 400, never reach SQL."""
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):  # SQLModel's AutoString: what is stored is its impl
+        column_type = column_type.impl_instance
+    if isinstance(column_type, Integer):
+        bits = 64 if isinstance(column_type, BigInteger) else 16 if isinstance(column_type, SmallInteger) else 32
+        return type(value) is int and -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)  # not bool
+    if isinstance(column_type, String):
+        return type(value) is str and _storable_text(value, column_type.length)
+    if isinstance(column_type, Date):
+        return type(value) is dt.date
+    return False  # a sort column of another type needs its own rule here before cursors can carry it
 
 
-def _is_int64(value: Any) -> bool:
-    return type(value) is int and -(2**63) <= value < 2**63  # not bool, and fits a BIGINT
+def _storable_text(value: str, length: int | None) -> bool:
+    if "\x00" in value or (length is not None and len(value) > length):
+        return False
+    try:
+        value.encode("utf-8")  # a lone surrogate (\ud800) cannot be sent to the database
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def decode_cursor(path: str, keys: list[SortKey], raw: str) -> tuple[list[Any], int]:
+def decode_cursor(path: str, keys: list[SortKey], raw: str, id_column: ColumnElement) -> tuple[list[Any], int]:
     try:
         payload = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         signature, values, row_id = payload["s"], payload["v"], payload["id"]
-        if not isinstance(values, list) or len(values) != len(keys) or not _is_int64(row_id):
+        if not isinstance(values, list) or len(values) != len(keys) or not fits_column(row_id, id_column):
             raise ValueError
         values = [_typed(v) for v in values]
-        if not all(_matches_column(v, k.column) for v, k in zip(values, keys, strict=True)):
+        if not all(fits_column(v, k.column) for v, k in zip(values, keys, strict=True)):
             raise ValueError
     except Exception:
         raise InvalidParameter("cursor", "is not a cursor this API issued (copy links.next as it is)") from None
@@ -127,7 +143,7 @@ def decode_rank_cursor(signature: str, raw: str) -> int:
     try:
         payload = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         offset = payload["o"]
-        if not isinstance(offset, int) or offset < 0:
+        if type(offset) is not int or not 0 <= offset <= MAX_RANK_OFFSET:
             raise ValueError
     except Exception:
         raise InvalidParameter("cursor", "is not a cursor this API issued (copy links.next as it is)") from None
