@@ -2,8 +2,12 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote, quote_from_bytes
 
 from fastapi import FastAPI
+from starlette.responses import RedirectResponse
+from starlette.routing import Match, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__
 from app.api.cache import ResponseCache
@@ -34,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=API_DESCRIPTION,
         openapi_tags=OPENAPI_TAGS,
         lifespan=lifespan,
+        redirect_slashes=False,  # Starlette's redirects name the Host header's host; ours are relative
         docs_url=None,
         redoc_url=None,
         license_info={"name": "Data: CC BY 4.0; quoted source text © its publisher", "identifier": "CC-BY-4.0"},
@@ -42,7 +47,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api_router)
     install_docs(app)
+    app.router.default = _trailing_slash_redirect(app.router, app.router.default)
     # Innermost first: the cache sits next to the routes, operations middleware wraps everything.
     app.add_middleware(ResponseCache, settings=settings)
     install_ops(app, settings)
     return app
+
+
+def _trailing_slash_redirect(router: Router, not_found: ASGIApp) -> ASGIApp:
+    """The router's fallback: `/v1/events/?limit=1` answers 307 to `/v1/events?limit=1`, when that exists.
+
+    The Location is a path, never scheme and host: those would come from the Host header, which the client
+    writes, so an absolute one lets anybody make our redirects point anywhere.
+    """
+
+    async def fallback(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"]
+        target = path.rstrip("/")
+        # "//x" or "/\x" as a Location would be another host (browsers read "\" as "/"): never redirect there.
+        if (scope["type"] == "http" and target != path and target[:1] == "/" and target[1:2] not in ("/", "\\")
+                and any(route.matches({**scope, "path": target})[0] != Match.NONE for route in router.routes)):
+            location = quote(target)
+            if scope["query_string"]:
+                location += "?" + quote_from_bytes(scope["query_string"], safe="/?&=+,;:@!$'()*%~[]")
+            await RedirectResponse(location, status_code=307)(scope, receive, send)
+            return
+        await not_found(scope, receive, send)
+
+    return fallback
