@@ -4,14 +4,17 @@ Redirects and HEAD are checked on a real `python -m app serve` too: uvicorn, not
 what a forged Host header becomes and whether a HEAD response leaves the connection usable.
 """
 
+import json
+import logging
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.ops.logs import JsonFormatter
 from tests.api_helpers import PROBLEM_MEDIA_TYPE, SOURCE_SLUG
 from tests.conftest import client_for
-from tests.live_server import LiveServer, live_server, split_response
+from tests.live_server import LiveServer, live_server, read_all, split_response
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +93,63 @@ def test_the_root_page_links_to_the_docs_relatively(client: TestClient) -> None:
     assert response.status_code == 200
     assert 'url=/docs"' in response.text and 'href="/docs"' in response.text
     assert "evil.example" not in response.text
+
+
+# ---- 2. HEAD answers wherever GET does -------------------------------------------------------------------------
+
+HEAD_PATHS = ["/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/v1/events",
+              "/v1/measures/one-seal-for-approvals", f"/v1/sources/{SOURCE_SLUG}/body",
+              "/docs-assets/swagger-ui.css", "/v1/events/no-such-event", "/no/such/path"]
+IDENTITY = {"Accept-Encoding": "identity"}
+
+
+@pytest.mark.parametrize("path", HEAD_PATHS)
+def test_head_is_get_without_the_body(client: TestClient, path: str) -> None:
+    get = client.get(path, headers=IDENTITY)
+    head = client.head(path, headers=IDENTITY)
+    assert (head.status_code, head.content) == (get.status_code, b"")
+    assert head.headers["content-type"] == get.headers["content-type"]
+    if path == "/metrics":  # the scrape counts itself, so two scrapes never have quite the same length
+        assert int(head.headers["content-length"]) > 1000
+    else:
+        assert head.headers["content-length"] == str(len(get.content))
+    for name in ("etag", "cache-control", "content-language", "x-content-type-options", "last-modified"):
+        assert head.headers.get(name) == get.headers.get(name), name
+
+
+def test_head_is_counted_and_logged_as_head_with_its_route(sqlite_seeded_url: str,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="reform_facts.access")
+    with client_for(sqlite_seeded_url, access_log=True) as c:
+        for path in ("/healthz", "/v1/events/longgang-town-founded-1983-10", "/v1/events/longgang-town-founded-1983-10",
+                     "/v1/events"):
+            assert c.head(path).status_code == 200
+        scrape = c.get("/metrics").text
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "reform_facts.access"]
+    # The item twice: once rendered, once from the response cache; both name the same route.
+    assert [(line["method"], line["route"]) for line in lines[:4]] == [
+        ("HEAD", "/healthz"), ("HEAD", "/v1/events/{slug}"), ("HEAD", "/v1/events/{slug}"), ("HEAD", "/v1/events")]
+    assert 'http_requests_total{method="HEAD",route="/healthz",status="200"} 1.0' in scrape
+    assert 'http_requests_total{method="HEAD",route="/v1/events/{slug}",status="200"} 2.0' in scrape
+
+
+def test_head_then_get_on_one_connection_of_a_real_server(server: LiveServer) -> None:
+    with server.connect() as sock:
+        sock.sendall(b"HEAD /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection after HEAD"
+            received += chunk
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        received += read_all(sock)
+    head_part, _, rest = received.partition(b"\r\n\r\n")
+    status, headers, _ = split_response(head_part + b"\r\n\r\n")
+    assert status == 200
+    assert header(headers, "content-length") == "15"
+    assert header(headers, "content-type") == "application/json"
+    # No body after the HEAD response: the next bytes are the GET's status line.
+    assert rest.startswith(b"HTTP/1.1 200 ")
+    get_status, get_headers, get_body = split_response(rest)
+    assert (get_status, get_body) == (200, b'{"status":"ok"}')
+    assert header(get_headers, "content-length") == "15"

@@ -63,12 +63,21 @@ class OpsMiddleware:
         client = self._client(scope, headers)
         extra = [*self.headers.for_response(scope["path"], headers.get(b"origin")), (b"x-request-id", request_id)]
         status = 0  # not started yet
+        # HEAD is GET without the body (RFC 9110 §9.3.2), for every route at once: the app answers a GET on a
+        # copy of the scope and the body is dropped here, its headers (content-length too) kept. The server
+        # reads the method from the original scope, so it still knows to send no body.
+        head = scope["method"] == "HEAD"
+        app_scope = {**scope, "method": "GET"} if head else scope
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message["headers"], *extra]
+            elif head and message["type"] in ("http.response.body", "http.response.pathsend"):
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
             await send(message)
 
         request_id_text = request_id.decode()
@@ -81,14 +90,15 @@ class OpsMiddleware:
             if b"transfer-encoding" in headers:  # a body of unknown length: count it as it arrives
                 receive = _limited(receive, self.max_body)
             try:
-                await self.app(scope, receive, send_with_headers)
+                await self.app(app_scope, receive, send_with_headers)
             except Exception:
                 if not status:  # nothing sent yet: answer here so the 500 carries our headers too
-                    await problem(500, SERVER_ERROR, instance=scope["path"])(scope, receive, send_with_headers)
+                    await problem(500, SERVER_ERROR, instance=scope["path"])(app_scope, receive, send_with_headers)
                 raise  # the outer error middleware logs it once (and does not answer twice)
         finally:
             REQUEST_ID.reset(token)
-            self._record(scope, status or 500, started, request_id_text, client)  # the server's 500 if none
+            # The router and the cache note the route in the scope they were given: the copy, for a HEAD.
+            self._record(scope["method"], app_scope, status or 500, started, request_id_text, client)
 
     def _client(self, scope: Scope, headers: dict[bytes, bytes]) -> str:
         peer = scope.get("client")
@@ -135,14 +145,15 @@ class OpsMiddleware:
         response.raw_headers.extend(self.headers.preflight(headers.get(b"access-control-request-headers")))
         return response
 
-    def _record(self, scope: Scope, status: int, started: float, request_id: str, client: str) -> None:
+    def _record(self, method: str, scope: Scope, status: int, started: float, request_id: str,
+                client: str) -> None:
         seconds = time.perf_counter() - started
         # A request that went through the router has scope["route"]; a cache hit names its route instead.
         route = self.routes.template(scope) or scope.get(ROUTE_SCOPE_KEY) or UNMATCHED
-        self.metrics.observe(scope["method"], route, status, seconds)
+        self.metrics.observe(method, route, status, seconds)
         if self.access_log and access_log.isEnabledFor(logging.INFO):
             access_log.info("request", extra={"access": {
-                "method": scope["method"], "route": route, "path": scope["path"], "status": status,
+                "method": method, "route": route, "path": scope["path"], "status": status,
                 "duration_ms": round(seconds * 1000, 3), "request_id": request_id, "client": client,
             }})
 
