@@ -1,6 +1,7 @@
 """The OpenAPI document describes every /v1 operation fully, and the docs pages load without a CDN."""
 
 import re
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -92,6 +93,22 @@ def test_core_schemas_are_fully_described(spec: dict[str, Any]) -> None:
             "EventOut")
     offenders = [o for o in undocumented_properties(spec) if o.split(".")[0] in core]
     assert not offenders, offenders
+
+
+def test_every_schema_title_is_unique(spec: dict[str, Any]) -> None:
+    """Client generators name a model after its title: two schemas with one title lose one of the models."""
+    titles = Counter(schema.get("title", name) for name, schema in spec["components"]["schemas"].items())
+    assert not [title for title, n in titles.items() if n > 1], titles
+
+
+def test_each_page_schema_is_titled_after_its_items(spec: dict[str, Any]) -> None:
+    pages = {schema["title"]: schema["properties"]["data"]["items"]["$ref"].rsplit("/", 1)[1]
+             for schema in spec["components"]["schemas"].values() if "data" in schema.get("properties", {})}
+    assert pages == {
+        "EventPage": "EventOut", "IndicatorPage": "IndicatorOut", "ObservationPage": "ObservationOut",
+        "MeasurePage": "MeasureOut", "ProgrammePage": "ProgrammeOut", "PlacePage": "PlaceOut",
+        "SourcePage": "SourceOut", "SourceCitationPage": "SourceCitationOut", "SearchHitPage": "SearchHit",
+    }
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

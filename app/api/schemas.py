@@ -1,8 +1,8 @@
 """Response models shared by every resource: bilingual text, citations, pages."""
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
@@ -55,7 +55,15 @@ class PageLinks(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
-    model_config = ConfigDict(title="Page")
+    """One page of a list: its items, counts and the links to this page and the next."""
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+        # The name is each page schema's title (Page[MeasureOut] → MeasurePage). Client generators name models after
+        # titles, and when every page was titled `Page` they kept one page model and dropped the others.
+        # The component keys (`Page_MeasureOut_`) stay as they were: pydantic derives them from `Page` itself.
+        (item,) = params
+        return f"{item.__name__.removesuffix('Out')}Page"
 
     data: list[T] = Field(description="The items of this page, in the order of `meta.sort`.")
     meta: PageMeta
