@@ -17,6 +17,19 @@ from starlette.responses import Response
 log = logging.getLogger("reform_facts.errors")
 PROBLEM_TYPE_BASE = "https://reform-facts.example/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# The request path is the client's to choose and uvicorn lets it run to tens of kilobytes: what we echo of
+# it (a problem's instance and detail, log lines) stops at this many characters, the last being "…".
+MAX_ECHOED_PATH = 256
+# Details also quote path segments (a slug that was not found); past this they are cut the same way.
+MAX_DETAIL = 1024
+
+
+def echoed(text: str, limit: int = MAX_ECHOED_PATH) -> str:
+    """`text` as we quote it back: whole if it fits in `limit` characters, else cut to `limit` ending in "…".
+
+    Cutting an already cut text changes nothing, so layers may each apply it.
+    """
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class AppError(Exception):
@@ -67,10 +80,10 @@ def problem(status: int, detail: str, *, type_slug: str | None = None, title: st
         "type": PROBLEM_TYPE_BASE + (type_slug or phrase.lower().replace(" ", "-")),
         "title": title or phrase,
         "status": status,
-        "detail": detail,
+        "detail": echoed(detail, MAX_DETAIL),
     }
     if instance:
-        body["instance"] = instance
+        body["instance"] = echoed(instance)
     if errors:
         body["errors"] = errors
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
@@ -97,20 +110,20 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"No resource at {request.url.path}."
+        detail = f"No resource at {echoed(request.url.path)}."
     if exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}."
+        detail = f"{request.method} is not allowed on {echoed(request.url.path)}."
     return problem(exc.status_code, detail, instance=request.url.path, headers=getattr(exc, "headers", None))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s", request.method, echoed(request.url.path))
     return problem(500, "The server met an unexpected error; it has been logged.", instance=request.url.path)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     # The database went away (or the pool is exhausted): say so quickly; the pool recovers by itself.
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    log.warning("database unavailable on %s %s: %s", request.method, echoed(request.url.path), type(exc).__name__)
     return problem(503, "The database is unavailable; try again shortly.", type_slug="service-unavailable",
                    instance=request.url.path, headers={"Retry-After": "2"})
 

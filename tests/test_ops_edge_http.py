@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from app.errors import MAX_ECHOED_PATH
 from app.ops.logs import JsonFormatter
 from tests.api_helpers import PROBLEM_MEDIA_TYPE, SOURCE_SLUG
 from tests.conftest import client_for
@@ -153,3 +154,36 @@ def test_head_then_get_on_one_connection_of_a_real_server(server: LiveServer) ->
     get_status, get_headers, get_body = split_response(rest)
     assert (get_status, get_body) == (200, b'{"status":"ok"}')
     assert header(get_headers, "content-length") == "15"
+
+
+# ---- 3. A long path is echoed in bounded form ----------------------------------------------------------------
+
+LONG = 60_000
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * LONG, "/v1/events/" + "b" * LONG, "/v1/" + "c" * LONG + "/",
+                                  "/v1/events/" + "d" * LONG + "?lang=fr"])
+def test_a_long_path_is_echoed_truncated(sqlite_seeded_url: str, caplog: pytest.LogCaptureFixture,
+                                         path: str) -> None:
+    caplog.set_level(logging.INFO, logger="reform_facts.access")
+    with client_for(sqlite_seeded_url, access_log=True) as c:
+        response = c.get(path, follow_redirects=False)
+    assert response.status_code in (400, 404, 422)
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    assert len(response.content) < 2048
+    body = response.json()
+    assert {"type", "title", "status", "detail", "instance"} <= set(body)
+    assert body["status"] == response.status_code
+    assert len(body["instance"]) == MAX_ECHOED_PATH and body["instance"].endswith("…")
+    assert path.startswith(body["instance"][:-1])
+    [record] = [r for r in caplog.records if r.name == "reform_facts.access"]
+    line = JsonFormatter().format(record)
+    assert len(line) < 2048
+    assert json.loads(line)["path"] == body["instance"]
+
+
+def test_a_path_at_the_limit_is_echoed_whole(client: TestClient) -> None:
+    path = "/" + "e" * (MAX_ECHOED_PATH - 1)
+    body = client.get(path).json()
+    assert body["instance"] == path
+    assert body["detail"] == f"No resource at {path}."

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
-from app.errors import problem
+from app.errors import echoed, problem
 from app.ops.clients import TrustedProxies, forwarded_scheme
 from app.ops.headers import CORS_METHODS, ResponseHeaders
 from app.ops.logs import ACCESS_LOGGER, REQUEST_ID
@@ -153,7 +153,7 @@ class OpsMiddleware:
         self.metrics.observe(method, route, status, seconds)
         if self.access_log and access_log.isEnabledFor(logging.INFO):
             access_log.info("request", extra={"access": {
-                "method": method, "route": route, "path": scope["path"], "status": status,
+                "method": method, "route": route, "path": echoed(scope["path"]), "status": status,
                 "duration_ms": round(seconds * 1000, 3), "request_id": request_id, "client": client,
             }})
 
