@@ -21,6 +21,7 @@ from sqlmodel import Session
 from app.config import REPO_ROOT, Settings
 from app.models import DatasetState
 from app.seed.fingerprint import seed_fingerprint
+from app.startup_errors import StartupError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -46,22 +47,37 @@ _REVISION_RE = re.compile(r"""^revision: str = ["'](\w+)["']""", re.M)
 _DOWN_REVISION_RE = re.compile(r"""^down_revision: str \| None = ["'](\w+)["']""", re.M)
 
 
+def _migration_sources() -> str:
+    scripts = sorted((REPO_ROOT / "migrations" / "versions").glob("*.py"))
+    return "\n".join(script.read_text(encoding="utf-8") for script in scripts)
+
+
 @lru_cache(maxsize=1)
-def head_revision() -> str | None:
-    """The newest migration shipped with this code (it cannot change while the process runs).
+def known_revisions() -> frozenset[str]:
+    """Every migration shipped with this code: a database at any other revision was migrated by newer code.
 
     Read from the scripts' revision lines rather than through Alembic, whose import alone costs more
-    than the rest of a start-up check; a test holds this equal to Alembic's own answer.
+    than the rest of a start-up check; a test holds the head equal to Alembic's own answer.
     """
-    revisions, parents = set(), set()
-    for script in (REPO_ROOT / "migrations" / "versions").glob("*.py"):
-        source = script.read_text(encoding="utf-8")
-        revisions.update(_REVISION_RE.findall(source))
-        parents.update(_DOWN_REVISION_RE.findall(source))
-    heads = revisions - parents
+    return frozenset(_REVISION_RE.findall(_migration_sources()))
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The newest migration shipped with this code (it cannot change while the process runs)."""
+    heads = known_revisions() - set(_DOWN_REVISION_RE.findall(_migration_sources()))
     if len(heads) > 1:
         raise RuntimeError(f"migrations have several heads: {sorted(heads)}")
-    return heads.pop() if heads else None
+    return next(iter(heads), None)
+
+
+class DatabaseNewerThanCode(StartupError):
+    """The database's revision is none of ours: migrating it would fail, serving it would misread it."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(f"the database is newer than this code: it is at revision {revision}, which this code "
+                         f"does not know (its newest is {head_revision()}); deploy the newer code or point "
+                         "DATABASE_URL at another database")
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -76,6 +92,9 @@ def bootstrap_lock(engine: Engine) -> Iterator[Connection]:
     """A connection held under an exclusive lock across processes."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
+            # The statement timeout guards requests. Here it would end a replica that waits for another's
+            # migration and seeding (which may take longer than the timeout themselves): off until unlocked.
+            connection.execute(text("SET statement_timeout = 0"))
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
             connection.commit()
             try:
@@ -83,6 +102,7 @@ def bootstrap_lock(engine: Engine) -> Iterator[Connection]:
             finally:
                 connection.rollback()
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                connection.execute(text("RESET statement_timeout"))  # back to the engine's, for the pool
                 connection.commit()
         return
     database = make_url(str(engine.url)).database
@@ -100,6 +120,9 @@ def bootstrap_lock(engine: Engine) -> Iterator[Connection]:
 
 
 def migrate(connection: Connection) -> None:
+    revision = current_revision(connection)
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseNewerThanCode(revision)
     from alembic import command
 
     command.upgrade(alembic_config(connection), "head")

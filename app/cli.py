@@ -25,29 +25,38 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _startup_failed(exc: Exception) -> int:
+    # One line an operator can act on; a traceback here would only bury it.
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from app.bootstrap import bootstrap_lock, migrate
-    from app.db import make_engine
+    from app.startup_errors import StartupError, database_for_startup
 
-    engine = make_engine(get_settings())
-    with bootstrap_lock(engine) as connection:
-        migrate(connection)
+    try:
+        with database_for_startup(get_settings()) as engine, bootstrap_lock(engine) as connection:
+            migrate(connection)
+    except StartupError as exc:
+        return _startup_failed(exc)
     print("ok: database is at the head revision")
     return 0
 
 
 def _seed(args: argparse.Namespace) -> int:
     from app.bootstrap import bootstrap_lock, migrate, seed
-    from app.db import make_engine
     from app.seed.validate import SeedError
+    from app.startup_errors import StartupError, database_for_startup
 
     settings = get_settings()
-    engine = make_engine(settings)
     seed_dir = Path(args.dir or settings.seed_data_dir)
     try:
-        with bootstrap_lock(engine) as connection:
+        with database_for_startup(settings) as engine, bootstrap_lock(engine) as connection:
             migrate(connection)
             report = seed(connection, seed_dir, force=args.force)
+    except StartupError as exc:
+        return _startup_failed(exc)
     except SeedError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -75,15 +84,18 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.bootstrap import prepare_database
-    from app.db import make_engine
     from app.ops.logs import configure_logging
+    from app.startup_errors import StartupError, database_for_startup
 
     settings = get_settings()
     configure_logging(settings)  # JSON lines from the first one, migrations and seeding included
-    if settings.auto_seed:
-        engine = make_engine(settings)
-        prepare_database(engine, settings)
-        engine.dispose()
+    try:
+        # The engine is made even without AUTO_SEED: a malformed DATABASE_URL stops here, not in each worker.
+        with database_for_startup(settings) as engine:
+            if settings.auto_seed:
+                prepare_database(engine, settings)
+    except StartupError as exc:
+        return _startup_failed(exc)
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -25,6 +25,16 @@ def _code_head() -> str | None:
     return head_revision()
 
 
+def _newer_than_code(revision: str | None) -> str | None:
+    """What is wrong when newer code migrated the database (migrating cannot help), else None."""
+    from app.bootstrap import DatabaseNewerThanCode, known_revisions
+
+    if revision is None or revision in known_revisions():
+        return None
+    sentence = str(DatabaseNewerThanCode(revision))  # the words `serve` and `migrate` stop with
+    return f"{sentence[:1].upper()}{sentence[1:]}."
+
+
 def _database_revision(engine: Engine) -> str | None:
     from app.bootstrap import current_revision
 
@@ -54,6 +64,8 @@ async def readyz(request: Request) -> Response:
     except Exception as exc:  # any driver or pool error means the same thing here: not ready
         log.warning("readiness check failed: %s", type(exc).__name__)
         return _not_ready(request, f"The database is unreachable ({type(exc).__name__}).")
+    if (newer := _newer_than_code(revision)) is not None:
+        return _not_ready(request, newer)
     if revision != head:
         return _not_ready(request, f"The database schema is at revision {revision}, the code needs {head}; "
                                    "run `python -m app migrate`.")
