@@ -84,6 +84,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.bootstrap import prepare_database
+    from app.ops.edge import EdgeHttpProtocol
     from app.ops.logs import configure_logging
     from app.startup_errors import StartupError, database_for_startup
 
@@ -106,6 +107,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,  # the app writes its own structured access log
         proxy_headers=False,  # forwarded headers are honoured only from TRUSTED_PROXIES, by the app
         timeout_graceful_shutdown=20,
+        http=EdgeHttpProtocol,  # httptools with bounded heads, a head deadline and a connection cap
     )
     return 0
 

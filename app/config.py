@@ -40,6 +40,17 @@ class Settings(BaseSettings):
 
     max_query_string: int = Field(default=2048, ge=64, description="Longest query string accepted, bytes (414).")
     max_body_bytes: int = Field(default=16384, ge=0, description="Largest request body accepted, bytes (413).")
+    max_header_bytes: int = Field(
+        default=16384, ge=1024, description="Largest request head (request line and header fields), bytes (431)."
+    )
+    max_header_field_bytes: int = Field(default=8192, ge=256, description="Largest single header field, bytes (431).")
+    max_request_target: int = Field(default=8192, ge=256, description="Longest request target (path and query), "
+                                                                      "bytes (414).")
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client has to send a complete request head (408, then closed)."
+    )
+    max_connections: int = Field(default=1000, ge=1, description="Open connections per worker process; more are "
+                                                                 "answered 503 and closed.")
     rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off.")
     rate_limit_burst: int = Field(default=60, ge=1, description="Token-bucket size: requests a client may make at once.")
     trusted_proxies: str = Field(

@@ -65,6 +65,10 @@ def test_media_quality_rfc_example(media_type: str, q: float) -> None:
     ("application/x-ndjson, application/json;q=0.1", (J, C, N), N),
     ("image/png, */*;q=0.1", (J, C, N), J),
     ("text/csv, application/json", (J, C, N), J),  # a tie goes to the server's order
+    ("application/x-ndjson, */*", (J, C, N), N),  # at equal q, the type named beats the wildcard
+    ("text/*, application/json", (J, C, N), J),
+    ("text/csv, application/*", (J, C, N), C),
+    ("text/csv;q=0.9, */*", (J, C, N), J),
     ("text/csv;q=0, text/*", (J, C, N), None),  # the specific refusal beats the wildcard
     ("text/csv;q=0, */*", (J, C, N), J),
     ("application/json;q=0", (J, C, N), None),
@@ -146,6 +150,7 @@ def test_accept_key_is_the_same_for_headers_that_decide_the_same(one: str | None
     ("text/csv, application/json", "text/csv, application/json;q=0.9"),
     ("text/*", "text/csv"),  # text/plain differs
     ("*/*", "application/json"),
+    ("application/x-ndjson, */*", "*/*"),  # NDJSON named: a different choice
 ])
 def test_accept_key_differs_when_a_choice_can_differ(one: str, other: str) -> None:
     assert accept_key(one) != accept_key(other)

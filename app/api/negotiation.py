@@ -2,7 +2,8 @@
 
 One parser for all three headers, by RFC 9110 §12: a field sent on several lines is one comma-separated
 list (§5.3); a q-value of 0 means "not acceptable"; the most specific matching range sets a type's
-quality (§12.5.1), so `text/csv;q=0, text/*` refuses CSV. Equal qualities go to the server's order.
+quality (§12.5.1), so `text/csv;q=0, text/*` refuses CSV. At equal q, a type named outright beats
+one reached through a wildcard, then the server's order decides.
 The response cache keys its entries on what these functions decide, never on raw header text.
 """
 
@@ -94,35 +95,41 @@ def parse_preferences(header: str) -> list[Preference]:
     return preferences
 
 
-def media_quality(preferences: Sequence[Preference], media_type: str) -> float:
-    """The q of the most specific range matching `media_type` (type/subtype > type/* > */*); 0 if none."""
+def media_match(preferences: Sequence[Preference], media_type: str) -> tuple[float, int]:
+    """(q, specificity) of the most specific range matching `media_type` (type/subtype 2 > type/* 1 > */* 0);
+    (0.0, -1) when no range matches."""
     main_type = media_type.split("/")[0]
-    best_rank, quality = -1, 0.0
+    best = (0.0, -1)
     for preference in preferences:
         if preference.value == media_type:
-            rank = 2
+            specificity = 2
         elif preference.value == f"{main_type}/*":
-            rank = 1
+            specificity = 1
         elif preference.value == "*/*":
-            rank = 0
+            specificity = 0
         else:
             continue
-        if rank > best_rank:
-            best_rank, quality = rank, preference.q
-    return quality
+        if specificity > best[1]:
+            best = (preference.q, specificity)
+    return best
+
+
+def media_quality(preferences: Sequence[Preference], media_type: str) -> float:
+    return media_match(preferences, media_type)[0]
 
 
 def choose_format(accept: str | None, offered: Sequence[Format] = tuple(Format)) -> Format | None:
-    """The offered format the client ranks highest (ties: the order of `offered`); None if none is acceptable.
-    No Accept header (or an empty one) accepts anything, so the first offered format."""
+    """The offered format the client ranks highest; None if none is acceptable. At equal q, a type the client
+    named beats one it reached through a wildcard (`application/x-ndjson, */*` asks for NDJSON), then the
+    order of `offered`. No Accept header (or an empty one) accepts anything: the first offered format."""
     if not accept or not accept.strip():
         return offered[0]
     preferences = parse_preferences(accept)
-    best, best_q = None, 0.0
+    best, best_match = None, (0.0, -1)
     for fmt in offered:
-        q = max(media_quality(preferences, name) for name in FORMAT_NAMES[fmt])
-        if q > best_q:
-            best, best_q = fmt, q
+        match = max(media_match(preferences, name) for name in FORMAT_NAMES[fmt])
+        if match[0] > 0 and match > best_match:
+            best, best_match = fmt, match
     return best
 
 
@@ -179,9 +186,9 @@ def accept_key(accept: str | None) -> tuple[int, ...] | None:
     if not accept or not accept.strip():
         return None
     preferences = parse_preferences(accept)
-    qualities = [media_quality(preferences, media_type) for media_type in SERVED_MEDIA_TYPES]
-    levels = sorted({q for q in qualities if q > 0})
-    return tuple(levels.index(q) + 1 if q > 0 else 0 for q in qualities)
+    matches = [media_match(preferences, media_type) for media_type in SERVED_MEDIA_TYPES]
+    levels = sorted({m for m in matches if m[0] > 0})
+    return tuple(levels.index(m) + 1 if m[0] > 0 else 0 for m in matches)
 
 
 def negotiate(request: Request, lang: Lang | None, fmt: Format | None, *,
