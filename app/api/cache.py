@@ -83,7 +83,8 @@ class ResponseCache:
         self.checking = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith("/v1/"):
+        # HEAD reaches this layer as GET: OpsMiddleware drops the body (RFC 9110 §9.3.2).
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
         headers = scope["headers"]
@@ -92,15 +93,9 @@ class ResponseCache:
         generation = self.generation
         key = (scope["path"], scope["query_string"], accept_key(field_value(headers, b"accept")),
                choose_language(field_value(headers, b"accept-language")))
-        head = scope["method"] == "HEAD"
         rendered = self.entries.get(key)
         if rendered is None:
-            # HEAD is GET without the body (RFC 9110 §9.3.2): the routes answer GET, the body is dropped here
-            # (and by the server, for responses that are not cached).
-            app_scope = {**scope, "method": "GET"} if head else scope
-            rendered = await self._render(app_scope, receive, send)
-            if head:
-                scope[ROUTE_SCOPE_KEY] = getattr(rendered, "route", None) or route_template(app_scope)
+            rendered = await self._render(scope, receive, send)
             if rendered is None:
                 return  # not cacheable; already sent as it was
             if self.enabled and rendered.storable and generation == self.generation:
@@ -108,7 +103,7 @@ class ResponseCache:
         else:
             self.entries.move_to_end(key)
             scope[ROUTE_SCOPE_KEY] = rendered.route
-        await self._send(rendered, headers, head, send)
+        await self._send(rendered, headers, send)
 
     def _store(self, key: tuple, rendered: Rendered) -> None:
         rendered.size += len(key[0]) + len(key[1])  # the key's path and query string are kept too
@@ -178,7 +173,7 @@ class ResponseCache:
         return Rendered(200, headers, body, gzipped, _etag(body), route, storable=len(body) <= MAX_CACHED_BYTES)
 
     @staticmethod
-    async def _send(rendered: Rendered, headers: list[tuple[bytes, bytes]], head_only: bool, send: Send) -> None:
+    async def _send(rendered: Rendered, headers: list[tuple[bytes, bytes]], send: Send) -> None:
         use_gzip = rendered.gzipped is not None and accepts_gzip(field_value(headers, b"accept-encoding"))
         etag = rendered.gzip_etag if use_gzip else rendered.etag
         if_none_match = field_value(headers, b"if-none-match")
@@ -193,7 +188,7 @@ class ResponseCache:
             out.append((b"content-encoding", b"gzip"))
         out.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": out})
-        await send({"type": "http.response.body", "body": b"" if head_only else body})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _read_version(engine: Engine) -> int | None:
