@@ -111,9 +111,13 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {echoed(request.url.path)}."
+    headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {echoed(request.url.path)}."
-    return problem(exc.status_code, detail, instance=request.url.path, headers=getattr(exc, "headers", None))
+        allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+        if "GET" in allowed and "HEAD" not in allowed:
+            headers["Allow"] = ", ".join([*allowed, "HEAD"])  # OpsMiddleware answers HEAD wherever GET is
+    return problem(exc.status_code, detail, instance=request.url.path, headers=headers or None)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -68,7 +68,7 @@ def test_every_error_is_a_problem_document(client: TestClient, crashing_client: 
         text = response.text
         for leak in ("Traceback", 'File "', SECRET, "hunter2", "RuntimeError", "/srv/app", "sqlalchemy"):
             assert leak not in text, (where, leak)
-    assert responses[6][0].headers["allow"] == "GET"
+    assert responses[6][0].headers["allow"] == "GET, HEAD"
 
 
 def test_one_problem_type_has_one_title(client: TestClient) -> None:

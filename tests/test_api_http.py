@@ -138,3 +138,10 @@ def test_head_is_get_without_the_body(client: TestClient, path: str) -> None:
     for name in ("etag", "content-type", "content-length", "content-language", "cache-control"):
         assert head.headers[name] == get.headers[name], name
     assert client.head("/v1/events/no-such-event").status_code == 404
+
+
+def test_source_body_is_cached_as_long_as_the_citations_that_point_into_it(client: TestClient) -> None:
+    body = client.get(f"/v1/sources/{SOURCE_SLUG}/body")
+    citations = client.get(f"/v1/sources/{SOURCE_SLUG}/citations")
+    assert body.status_code == citations.status_code == 200
+    assert body.headers["cache-control"] == citations.headers["cache-control"] == "public, max-age=60"

@@ -57,7 +57,7 @@ def test_readyz_is_503_when_the_database_is_unreachable(sqlite_seeded_url: str) 
     assert response.json()["detail"] == "The database is unreachable (OperationalError)."
 
 
-def test_readyz_is_503_when_the_database_is_older_than_the_code(tmp_path: Path, sqlite_seeded_url: str) -> None:
+def test_readyz_is_503_when_the_database_is_at_a_revision_the_code_does_not_know(tmp_path: Path, sqlite_seeded_url: str) -> None:
     url = f"sqlite:///{tmp_path / 'stale.sqlite3'}"
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -68,6 +68,7 @@ def test_readyz_is_503_when_the_database_is_older_than_the_code(tmp_path: Path, 
         response = c.get("/readyz")
     assert response.status_code == 503
     assert "at revision 0000" in response.json()["detail"]
+    assert response.json()["detail"].startswith("The database is newer than this code")
 
 
 def test_operational_routes_stay_out_of_the_openapi_document(client: TestClient) -> None:

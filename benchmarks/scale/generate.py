@@ -10,7 +10,7 @@ the app's own migrations, then filled with COPY. Secondary indexes and foreign k
 tables are dropped for the load and recreated from their exact definitions afterwards, which both
 validates every foreign key and is several times faster than maintaining them row by row.
 
-    /work/venv/bin/python benchmarks/scale/generate.py [--database-url URL] [--counties-per-prefecture 9]
+    python benchmarks/scale/generate.py [--database-url URL] [--counties-per-prefecture 9]
 """
 
 import argparse

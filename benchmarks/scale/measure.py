@@ -6,7 +6,7 @@ sequentially, and reads each request's server-side duration from the app's JSON 
 by X-Request-ID). Then it replays one request per case in-process with every SQL statement recorded,
 runs EXPLAIN (ANALYZE, BUFFERS) on each, and writes figures and plans to RESULTS.md.
 
-    /work/venv/bin/python benchmarks/scale/measure.py [--database-url URL] [--requests 200]
+    python benchmarks/scale/measure.py [--database-url URL] [--requests 200]
 """
 
 import argparse
