@@ -79,7 +79,7 @@ def test_each_encoding_revalidates_with_its_own_etag(client: TestClient) -> None
     assert client.get("/v1/events", headers={"Accept-Encoding": "identity",
                                              "If-None-Match": identity}).status_code == 304
     # The other representation's validator does not match: the client gets the bytes it can decode.
-    status, headers, wire = raw_get(client, "/v1/events", **{"Accept-Encoding": "gzip", "If-None-Match": identity})
+    status, headers, _ = raw_get(client, "/v1/events", **{"Accept-Encoding": "gzip", "If-None-Match": identity})
     assert (status, headers["etag"], headers["content-encoding"]) == (200, gzipped, "gzip")
     assert client.get("/v1/events", headers={"Accept-Encoding": "identity",
                                              "If-None-Match": gzipped}).status_code == 200

@@ -57,18 +57,22 @@ def test_readyz_is_503_when_the_database_is_unreachable(sqlite_seeded_url: str) 
     assert response.json()["detail"] == "The database is unreachable (OperationalError)."
 
 
-def test_readyz_is_503_when_the_database_is_at_a_revision_the_code_does_not_know(tmp_path: Path, sqlite_seeded_url: str) -> None:
-    url = f"sqlite:///{tmp_path / 'stale.sqlite3'}"
+@pytest.mark.parametrize(("revision", "advice"), [
+    ("0001", "run `python -m app migrate`."),  # behind: a revision this code knows and can upgrade
+    ("0000", "deploy the newer code or point DATABASE_URL at another database."),  # unknown: newer than us
+])
+def test_readyz_names_the_revision_and_what_to_do(tmp_path: Path, revision: str, advice: str) -> None:
+    url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
-        connection.execute(text("INSERT INTO alembic_version VALUES ('0000')"))
+        connection.execute(text("INSERT INTO alembic_version VALUES (:revision)"), {"revision": revision})
     engine.dispose()
     with client_for(url) as c:
         response = c.get("/readyz")
     assert response.status_code == 503
-    assert "at revision 0000" in response.json()["detail"]
-    assert response.json()["detail"].startswith("The database is newer than this code")
+    detail = response.json()["detail"]
+    assert f"at revision {revision}" in detail and detail.endswith(advice), detail
 
 
 def test_operational_routes_stay_out_of_the_openapi_document(client: TestClient) -> None:

@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, ColumnElement, Date, Integer, Select, SmallInteger, String, and_, literal, or_, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    SmallInteger,
+    String,
+    and_,
+    literal,
+    or_,
+    tuple_,
+)
 from sqlalchemy.types import TypeDecorator
 
 from app.errors import InvalidParameter
