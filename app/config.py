@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     )
     max_connections: int = Field(default=1000, ge=1, description="Open connections per worker process; more are "
                                                                  "answered 503 and closed.")
+    max_connections_per_client: int = Field(
+        default=64, ge=1, description="Open connections per worker from one client address (trusted proxies "
+                                      "excepted); more are answered 503 and closed."
+    )
     rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off.")
     rate_limit_burst: int = Field(default=60, ge=1, description="Token-bucket size: requests a client may make at once.")
     trusted_proxies: str = Field(

@@ -205,6 +205,29 @@ def test_connections_beyond_the_cap_get_503_and_the_server_recovers(server: Live
     assert httpx.get(f"{server.url}/healthz").status_code == 200
 
 
+@pytest.mark.parametrize(("trusted_proxies", "allowed"), [("", 3), ("127.0.0.1", 6)])
+def test_one_address_cannot_hold_every_connection(sqlite_seeded_url: str, tmp_path: Path, trusted_proxies: str,
+                                                   allowed: int) -> None:
+    """Three connections per client here; a trusted proxy speaks for many clients and is not capped."""
+    with live_server(sqlite_seeded_url, tmp_path, MAX_CONNECTIONS_PER_CLIENT="3", MAX_CONNECTIONS="100",
+                     TRUSTED_PROXIES=trusted_proxies) as capped:
+        held = [capped.connect(timeout=10) for _ in range(allowed)]
+        try:
+            time.sleep(0.2)
+            with capped.connect(timeout=5) as extra:
+                extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                status, _, body = split_response(read_all(extra))
+            if allowed == 3:
+                assert status == 503 and "127.0.0.1 holds 3 connections" in problem_of(body)["detail"]
+            else:
+                assert status == 200
+        finally:
+            for sock in held:
+                sock.close()
+        time.sleep(0.3)
+        assert httpx.get(f"{capped.url}/healthz").status_code == 200  # the count went down as they closed
+
+
 # --- the README's commands, verbatim ----------------------------------------------------------------------
 
 

@@ -9,12 +9,15 @@ nothing or drips a byte at a time, takes any number of connections, and refuses 
   a target over MAX_REQUEST_TARGET a 414: nothing larger is ever buffered;
 - a request head must be complete within HEADER_TIMEOUT seconds of its first byte (or of the connection
   opening), or the connection is closed with a 408;
-- beyond MAX_CONNECTIONS open connections per process, a new one is answered 503 and closed.
+- beyond MAX_CONNECTIONS open connections per process, or MAX_CONNECTIONS_PER_CLIENT from one address
+  (TRUSTED_PROXIES excepted: every client behind them shares their address), a new one is answered 503
+  and closed, so one host cannot hold every connection by opening them faster than HEADER_TIMEOUT ends them.
 Every answer given here is an RFC 9457 problem, as from the app.
 """
 
 import asyncio
 import re
+from collections import Counter
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -24,6 +27,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.config import Settings, get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE
+from app.ops.clients import TrustedProxies
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 REQUEST_LINE_EXTRA = 32  # method, spaces, HTTP version and CR around the target
@@ -36,11 +40,14 @@ class EdgeLimits:
     max_request_target: int
     header_timeout: float
     max_connections: int
+    max_connections_per_client: int
+    proxies: TrustedProxies
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "EdgeLimits":
         return cls(settings.max_header_bytes, settings.max_header_field_bytes, settings.max_request_target,
-                   settings.header_timeout, settings.max_connections)
+                   settings.header_timeout, settings.max_connections, settings.max_connections_per_client,
+                   TrustedProxies(settings.trusted_proxies))
 
 
 class Refused(Exception):
@@ -67,6 +74,7 @@ def percent_encode_non_ascii(line: bytes) -> bytes:
 
 class EdgeHttpProtocol(HttpToolsProtocol):
     limits: EdgeLimits | None = None  # read from the settings by the first connection of the process
+    open_by_client: Counter[str] = Counter()  # this process's open connections per peer address
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +87,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.line_bytes = 0
         self.head_timer: asyncio.TimerHandle | None = None
         self.refusal: Refused | None = None
+        self.counted_as: str | None = None  # the address this connection is counted under, if any
 
     # --- connection ---------------------------------------------------------------------------------------
 
@@ -88,10 +97,24 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             self._answer_and_close(Refused(503, f"This server holds its limit of {self.edge.max_connections} "
                                                 "connections; retry shortly.", "service-unavailable"))
             return
+        address = self.client[0] if self.client else "unknown"
+        if not self.edge.proxies.trusts(address):
+            if self.open_by_client[address] >= self.edge.max_connections_per_client:
+                self._answer_and_close(Refused(503, f"{address} holds {self.edge.max_connections_per_client} "
+                                                    "connections to this server already; reuse them or retry "
+                                                    "shortly.", "service-unavailable"))
+                return
+            self.open_by_client[address] += 1
+            self.counted_as = address
         self._start_head_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_timer()
+        if self.counted_as is not None:
+            self.open_by_client[self.counted_as] -= 1
+            if not self.open_by_client[self.counted_as]:
+                del self.open_by_client[self.counted_as]  # the map holds open connections only
+            self.counted_as = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
