@@ -39,6 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=OPENAPI_TAGS,
         lifespan=lifespan,
         redirect_slashes=False,  # Starlette's redirects name the Host header's host; ours are relative
+        # We export Prometheus metrics and JSON logs ourselves and configure no OpenTelemetry provider; left on,
+        # FastAPI's hooks look the global providers up (three environment reads) on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         docs_url=None,
         redoc_url=None,
         license_info={"name": "Data: CC BY 4.0; quoted source text © its publisher", "identifier": "CC-BY-4.0"},

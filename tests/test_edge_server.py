@@ -179,6 +179,28 @@ def test_client_dripping_its_head_is_cut_off_at_the_deadline(server: LiveServer)
     assert split_response(data)[0] == 408
 
 
+@pytest.mark.parametrize("separately", [False, True], ids=["same-packet", "later-packet"])
+@pytest.mark.parametrize("after_first", [b"GET /v1/ev", b"\r\n"], ids=["second-head-begun", "stray-crlf"])
+def test_a_kept_alive_connection_cannot_be_held_by_a_second_head(server: LiveServer, after_first: bytes,
+                                                                 separately: bool) -> None:
+    """After a whole request, the start of another (or stray CRLFs) does not hold the connection: the head
+    deadline ends it, or, for CRLFs riding in the request's own packet, uvicorn's 5 s keep-alive does."""
+    with server.connect(timeout=10) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + (b"" if separately else after_first))
+        if separately:
+            response = b""
+            while b'{"status":"ok"}' not in response:
+                response += sock.recv(4096)
+            sock.sendall(after_first)
+        started = time.monotonic()
+        data, _ = _closed_within(sock, 10)
+    limit = 5 + 1 if after_first == b"\r\n" and not separately else HEADER_TIMEOUT + 1
+    assert time.monotonic() - started < limit
+    assert separately or data.startswith(b"HTTP/1.1 200")
+    if after_first != b"\r\n" or separately:
+        assert b" 408 Request Timeout" in data
+
+
 def test_keep_alive_connection_serves_several_requests_within_the_deadline(server: LiveServer) -> None:
     with server.connect() as sock:
         for _ in range(3):

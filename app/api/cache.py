@@ -21,7 +21,7 @@ import anyio
 from sqlalchemy import Engine, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.negotiation import accept_key, accepts_gzip, choose_language, field_value
+from app.api.negotiation import accept_key, accepts_gzip, choose_language
 from app.config import Settings
 from app.ops.routes import ROUTE_SCOPE_KEY, route_template
 
@@ -52,6 +52,19 @@ class Rendered:
     @property
     def gzip_etag(self) -> bytes:
         return self.etag[:-1] + b'-gzip"'
+
+
+NEGOTIATION_FIELDS = frozenset({b"accept", b"accept-language", b"accept-encoding", b"if-none-match"})
+
+
+def negotiation_fields(headers: list[tuple[bytes, bytes]]) -> dict[bytes, str]:
+    """The header fields the cache decides by, in one pass; a field sent on several lines is one list (§5.3)."""
+    fields: dict[bytes, str] = {}
+    for name, value in headers:
+        if name in NEGOTIATION_FIELDS:
+            text = value.decode("latin-1")
+            fields[name] = f"{fields[name]}, {text}" if name in fields else text
+    return fields
 
 
 def _etag(body: bytes) -> bytes:
@@ -87,12 +100,12 @@ class ResponseCache:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        headers = scope["headers"]
+        fields = negotiation_fields(scope["headers"])
         if self.enabled:
             await self._refresh_version(scope)
         generation = self.generation
-        key = (scope["path"], scope["query_string"], accept_key(field_value(headers, b"accept")),
-               choose_language(field_value(headers, b"accept-language")))
+        key = (scope["path"], scope["query_string"], accept_key(fields.get(b"accept")),
+               choose_language(fields.get(b"accept-language")))
         rendered = self.entries.get(key)
         if rendered is None:
             rendered = await self._render(scope, receive, send)
@@ -103,7 +116,7 @@ class ResponseCache:
         else:
             self.entries.move_to_end(key)
             scope[ROUTE_SCOPE_KEY] = rendered.route
-        await self._send(rendered, headers, send)
+        await self._send(rendered, fields, send)
 
     def _store(self, key: tuple, rendered: Rendered) -> None:
         rendered.size += len(key[0]) + len(key[1])  # the key's path and query string are kept too
@@ -173,10 +186,10 @@ class ResponseCache:
         return Rendered(200, headers, body, gzipped, _etag(body), route, storable=len(body) <= MAX_CACHED_BYTES)
 
     @staticmethod
-    async def _send(rendered: Rendered, headers: list[tuple[bytes, bytes]], send: Send) -> None:
-        use_gzip = rendered.gzipped is not None and accepts_gzip(field_value(headers, b"accept-encoding"))
+    async def _send(rendered: Rendered, fields: dict[bytes, str], send: Send) -> None:
+        use_gzip = rendered.gzipped is not None and accepts_gzip(fields.get(b"accept-encoding"))
         etag = rendered.gzip_etag if use_gzip else rendered.etag
-        if_none_match = field_value(headers, b"if-none-match")
+        if_none_match = fields.get(b"if-none-match")
         if if_none_match is not None and etag_matches(if_none_match, etag):
             keep = [(k, v) for k, v in rendered.headers if k in NOT_MODIFIED_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": [*keep, (b"etag", etag)]})

@@ -7,8 +7,8 @@ nothing or drips a byte at a time, takes any number of connections, and refuses 
   the same target percent-encoded means;
 - a request head larger than MAX_HEADER_BYTES, or one field line over MAX_HEADER_FIELD_BYTES, is a 431, and
   a target over MAX_REQUEST_TARGET a 414: nothing larger is ever buffered;
-- a request head must be complete within HEADER_TIMEOUT seconds of its first byte (or of the connection
-  opening), or the connection is closed with a 408;
+- a request head must be complete within HEADER_TIMEOUT seconds of the read that brought its first bytes
+  (or of the connection opening), or the connection is closed with a 408;
 - beyond MAX_CONNECTIONS open connections per process, or MAX_CONNECTIONS_PER_CLIENT from one address
   (TRUSTED_PROXIES excepted: every client behind them shares their address), a new one is answered 503
   and closed, so one host cannot hold every connection by opening them faster than HEADER_TIMEOUT ends them.
@@ -50,14 +50,6 @@ class EdgeLimits:
                    TrustedProxies(settings.trusted_proxies))
 
 
-class Refused(Exception):
-    """Raised from a parser callback: the request is answered with this problem and the connection closed."""
-
-    def __init__(self, status: int, detail: str, type_slug: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail, self.type_slug = status, detail, type_slug
-
-
 def problem_response(status: int, detail: str, type_slug: str) -> bytes:
     """A complete HTTP/1.1 response carrying a problem document, closing the connection."""
     phrase = HTTPStatus(status).phrase
@@ -81,12 +73,14 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if EdgeHttpProtocol.limits is None:
             EdgeHttpProtocol.limits = EdgeLimits.from_settings(get_settings())
         self.edge = EdgeHttpProtocol.limits
+        # A read no larger than this that holds a whole ASCII head is within every limit by its size alone.
+        self.small_head = min(self.edge.max_header_field_bytes, self.edge.max_request_target)
         self.in_head = True  # between messages or inside a request head
-        self.in_request_line = True
-        self.head_bytes = 0
-        self.line_bytes = 0
+        self.head_begun = False  # the parser has seen the first byte of a head it has not finished
+        self.head_bytes = 0  # of the current head, so far
+        self.line_bytes = 0  # of its request line so far; -1 once the line has ended
+        self.open_field = 0  # bytes of a header field line not yet ended
         self.head_timer: asyncio.TimerHandle | None = None
-        self.refusal: Refused | None = None
         self.counted_as: str | None = None  # the address this connection is counted under, if any
 
     # --- connection ---------------------------------------------------------------------------------------
@@ -94,15 +88,14 @@ class EdgeHttpProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         if len(self.connections) > self.edge.max_connections:
-            self._answer_and_close(Refused(503, f"This server holds its limit of {self.edge.max_connections} "
-                                                "connections; retry shortly.", "service-unavailable"))
+            self._answer_and_close(503, f"This server holds its limit of {self.edge.max_connections} connections; "
+                                        "retry shortly.", "service-unavailable")
             return
         address = self.client[0] if self.client else "unknown"
         if not self.edge.proxies.trusts(address):
             if self.open_by_client[address] >= self.edge.max_connections_per_client:
-                self._answer_and_close(Refused(503, f"{address} holds {self.edge.max_connections_per_client} "
-                                                    "connections to this server already; reuse them or retry "
-                                                    "shortly.", "service-unavailable"))
+                self._answer_and_close(503, f"{address} holds {self.edge.max_connections_per_client} connections "
+                                            "to this server already; reuse them or retry shortly.", "service-unavailable")
                 return
             self.open_by_client[address] += 1
             self.counted_as = address
@@ -119,45 +112,70 @@ class EdgeHttpProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self.in_head:
-            if self.in_request_line:
-                data = self._request_line(data)
+            # Nearly every request: a whole, small, ASCII head in one read at a message boundary. It is within
+            # every limit by its size alone, so it goes to the parser untouched and uncounted.
+            if not (self.head_bytes == 0 and len(data) <= self.small_head and b"\r\n\r\n" in data
+                    and data.isascii()):
+                data = self._admit(data)
                 if data is None:
                     return
-            end = data.find(b"\r\n\r\n")
-            self.head_bytes += len(data) if end < 0 else end + 4
-            if self.head_bytes > self.edge.max_header_bytes:
-                self._answer_and_close(Refused(431, f"The request head is larger than {self.edge.max_header_bytes} "
-                                                    "bytes.", "request-header-fields-too-large"))
-                return
         super().data_received(data)
+        # Armed only when a read leaves a head unfinished, or brings bytes that begin none (stray CRLFs): a
+        # whole head in one packet costs no timer. (A complete message resets both.)
+        if (self.in_head and (self.head_begun or self.head_bytes) and self.head_timer is None
+                and not self.transport.is_closing()):
+            self._start_head_timer()
 
-    def _request_line(self, data: bytes) -> bytes | None:
-        """Percent-encode raw non-ASCII bytes of the request line; None once it is too long (answered 414)."""
-        line_end = data.find(b"\n")
-        line = data if line_end < 0 else data[:line_end]
-        self.line_bytes += len(line)
-        if self.line_bytes > self.edge.max_request_target + REQUEST_LINE_EXTRA:
-            self._answer_and_close(Refused(414, f"The request target is longer than {self.edge.max_request_target} "
-                                                "bytes.", "uri-too-long"))
-            return None
-        if line_end >= 0:
-            self.in_request_line = False
-        if line.isascii():
-            return data
-        return percent_encode_non_ascii(line) + data[len(line):]
+    def _admit(self, data: bytes) -> bytes | None:
+        """Count and check a read that carries (part of) a request head, percent-encoding raw non-ASCII bytes of
+        its request line; None when a limit is passed (the problem is sent and the connection closed)."""
+        end = data.find(b"\r\n\r\n")
+        head = data if end < 0 else data[:end + 4]
+        fields = head
+        if self.line_bytes >= 0:
+            line_end = head.find(b"\n")
+            self.line_bytes += len(head) if line_end < 0 else line_end
+            if self.line_bytes > self.edge.max_request_target + REQUEST_LINE_EXTRA:
+                return self._refuse(414, f"The request target is longer than {self.edge.max_request_target} bytes.",
+                                    "uri-too-long")
+            fields = b"" if line_end < 0 else head[line_end + 1:]
+            if line_end >= 0:
+                self.line_bytes = -1
+            if not data.isascii():
+                line = data if line_end < 0 else data[:line_end]
+                data = percent_encode_non_ascii(line) + data[len(line):]
+        self.head_bytes += len(head)
+        if self.head_bytes > self.edge.max_header_bytes:
+            return self._refuse(431, f"The request head is larger than {self.edge.max_header_bytes} bytes.",
+                                "request-header-fields-too-large")
+        if self._longest_field(fields) > self.edge.max_header_field_bytes:
+            return self._refuse(431, f"A header field is larger than {self.edge.max_header_field_bytes} bytes.",
+                                "request-header-fields-too-large")
+        return data
+
+    def _longest_field(self, fields: bytes) -> int:
+        """The longest header field line this read ends or continues, counting what earlier reads began."""
+        longest, start = 0, 0
+        while (line_end := fields.find(b"\n", start)) >= 0:
+            longest = max(longest, self.open_field + line_end - start)
+            self.open_field, start = 0, line_end + 1
+        self.open_field += len(fields) - start
+        return max(longest, self.open_field)
+
+    def _refuse(self, status: int, detail: str, type_slug: str) -> None:
+        self._answer_and_close(status, detail, type_slug)
+        return None
 
     def send_400_response(self, msg: str) -> None:
-        # uvicorn calls this when the parser fails, also for a callback's Refused.
-        refusal = self.refusal or Refused(
-            400, "The request is not valid HTTP/1.1 (request targets must be ASCII or percent-encoded; "
-                 "header fields must be well formed).", "bad-request")
-        self._answer_and_close(refusal)
+        # uvicorn calls this when the parser fails.
+        self._answer_and_close(400, "The request is not valid HTTP/1.1 (request targets must be ASCII or "
+                                    "percent-encoded; header fields must be well formed).", "bad-request")
 
-    def _answer_and_close(self, refusal: Refused) -> None:
+    def _answer_and_close(self, status: int, detail: str, type_slug: str) -> None:
         self._cancel_head_timer()
         if not self.transport.is_closing():
-            self.logger.warning("refused a request: %s %s", refusal.status, refusal.detail)
-            self.transport.write(problem_response(refusal.status, refusal.detail, refusal.type_slug))
+            self.logger.warning("refused a request: %s %s", status, detail)
+            self.transport.write(problem_response(status, detail, type_slug))
             self.transport.close()
 
     # --- the request head's deadline ----------------------------------------------------------------------
@@ -176,35 +194,22 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if self.cycle is not None and not self.cycle.response_complete:
             self.transport.close()  # a response is still being written: a 408 would corrupt it
             return
-        self._answer_and_close(Refused(408, f"The request head was not complete within "
-                                            f"{self.edge.header_timeout:g} s.", "request-timeout"))
+        self._answer_and_close(408, f"The request head was not complete within {self.edge.header_timeout:g} s.",
+                               "request-timeout")
 
     # --- parser callbacks ---------------------------------------------------------------------------------
 
     def on_message_begin(self) -> None:
-        self._start_head_timer()
+        self.head_begun = True
         super().on_message_begin()
 
-    def on_url(self, url: bytes) -> None:
-        super().on_url(url)
-        if len(self.url) > self.edge.max_request_target:
-            self.refusal = Refused(414, f"The request target is longer than {self.edge.max_request_target} bytes.",
-                                   "uri-too-long")
-            raise self.refusal
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        if len(name) + len(value) > self.edge.max_header_field_bytes:
-            self.refusal = Refused(431, f"A header field ({name[:40].decode('latin-1')}) is larger than "
-                                        f"{self.edge.max_header_field_bytes} bytes.", "request-header-fields-too-large")
-            raise self.refusal
-        super().on_header(name, value)
-
     def on_headers_complete(self) -> None:
-        self._cancel_head_timer()
-        self.in_head = False
+        if self.head_timer is not None:
+            self._cancel_head_timer()
+        self.in_head = self.head_begun = False
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self.in_head = self.in_request_line = True
-        self.head_bytes = self.line_bytes = 0
+        self.in_head = True
+        self.head_bytes = self.line_bytes = self.open_field = 0
         super().on_message_complete()
