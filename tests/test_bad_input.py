@@ -324,14 +324,16 @@ def test_unknown_format_is_422_naming_format(client: TestClient, fmt: str) -> No
 
 
 @pytest.mark.parametrize("accept", ["image/png", "text/html", "application/xml", "application/json;q=0",
-                                    "application/pdf, image/*", "nonsense"])
+                                    "application/pdf, image/*", "nonsense", "text/csv;q=0, text/*",
+                                    "application/jsonx", "text/csvx, application/json;q=0"])
 @pytest.mark.parametrize("url", ["/v1/events", "/v1/meta", "/v1/places/longgang", "/v1/search?q=longgang",
                                  f"/v1/sources/{SOURCE_SLUG}/citations"])
 def test_unserved_accept_is_406(client: TestClient, url: str, accept: str) -> None:
     assert_problem(client.get(url, headers={"Accept": accept}), 406)
 
 
-@pytest.mark.parametrize("accept", ["image/png", "application/json"])
+@pytest.mark.parametrize("accept", ["image/png", "application/json", "text/plainx", "text/plain;q=0",
+                                    "text/plain;q=0, text/*", "text/csv"])
 def test_unserved_accept_on_source_body_is_406(client: TestClient, accept: str) -> None:
     assert_problem(client.get(f"/v1/sources/{SOURCE_SLUG}/body", headers={"Accept": accept}), 406)
 
