@@ -12,7 +12,9 @@ nothing or drips a byte at a time, takes any number of connections, and refuses 
 - beyond MAX_CONNECTIONS open connections per process, or MAX_CONNECTIONS_PER_CLIENT from one address
   (TRUSTED_PROXIES excepted: every client behind them shares their address), a new one is answered 503
   and closed, so one host cannot hold every connection by opening them faster than HEADER_TIMEOUT ends them.
-Every answer given here is an RFC 9457 problem, as from the app.
+Every answer given here is an RFC 9457 problem, as from the app. The limits are per worker process. A head that
+arrives pipelined behind a whole request in the same read is held to them with one small read's slack: its bytes
+in that read (under 8 KiB, since the read was small) go uncounted.
 """
 
 import asyncio
