@@ -2,7 +2,8 @@
 
 from collections.abc import Iterator
 
-from sqlmodel import Session, delete, select
+from sqlalchemy import delete, insert
+from sqlmodel import Session, select
 
 from app.models import (
     Citation,
@@ -79,17 +80,24 @@ def _documents(session: Session) -> Iterator[tuple[str, str, str, int, str]]:
 
 
 def rebuild_search_index(session: Session) -> int:
-    """Replace the index with one built from the current facts; returns the number of documents."""
-    session.exec(delete(SearchTerm))
-    session.exec(delete(SearchDocument))
-    session.flush()
-    count = 0
-    for doc_type, slug, field, weight, text in _documents(session):
-        document = SearchDocument(doc_type=doc_type, doc_slug=slug, field=field, weight=weight, text=text)
-        session.add(document)
-        session.flush()
-        session.add_all(SearchTerm(term=t, document_id=document.id, doc_type=doc_type, doc_slug=slug, weight=weight)
-                        for t in sorted(index_terms(normalize(text))))
-        count += 1
-    session.flush()
-    return count
+    """Replace the index with one built from the current facts; returns the number of documents.
+
+    Two bulk inserts (Core executemany, batched by SQLAlchemy): the documents, returning their ids in the
+    order given, then every term. Adding ORM objects one by one, with a flush per document for its id, took
+    nine tenths of a seed.
+    """
+    session.execute(delete(SearchTerm))
+    session.execute(delete(SearchDocument))
+    documents = [{"doc_type": doc_type, "doc_slug": slug, "field": field, "weight": weight, "text": text}
+                 for doc_type, slug, field, weight, text in _documents(session)]
+    if not documents:
+        return 0
+    ids = session.execute(insert(SearchDocument).returning(SearchDocument.id, sort_by_parameter_order=True),
+                          documents).scalars().all()
+    terms = [{"term": term, "document_id": document_id, "doc_type": document["doc_type"],
+              "doc_slug": document["doc_slug"], "weight": document["weight"]}
+             for document_id, document in zip(ids, documents, strict=True)
+             for term in sorted(index_terms(normalize(document["text"])))]
+    if terms:
+        session.execute(insert(SearchTerm), terms)
+    return len(documents)
