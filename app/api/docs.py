@@ -34,7 +34,12 @@ Add `format=csv` or `format=ndjson` (or send `Accept: text/csv` / `application/x
 page in those formats. An unknown query parameter is an error, never silently ignored.
 
 **Caching.** Responses carry a strong `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
-Bodies over 1 KB are gzip-compressed when you accept it. CORS allows GET from any origin.
+Bodies over 1 KB are gzip-compressed when `Accept-Encoding` allows it, and the gzip body has its own ETag.
+CORS allows GET from any origin.
+
+**Requests.** `Accept`, `Accept-Language` and `Accept-Encoding` follow RFC 9110 (q-values; a header sent on
+several lines is one list). Request heads over 16 KiB (one field over 8 KiB) get `431`, targets over
+8 KiB `414`. Raw UTF-8 in a URL is read as if percent-encoded. `links.next` keeps every repeated filter.
 
 **Errors** are RFC 9457 `application/problem+json` documents with `type`, `title`, `status`, `detail`,
 and for bad parameters an `errors` list naming each parameter and why it failed.
