@@ -47,6 +47,7 @@ _REVISION_RE = re.compile(r"""^revision: str = ["'](\w+)["']""", re.M)
 _DOWN_REVISION_RE = re.compile(r"""^down_revision: str \| None = ["'](\w+)["']""", re.M)
 
 
+@lru_cache(maxsize=1)  # both known_revisions() and head_revision() read them; the files do not change
 def _migration_sources() -> str:
     scripts = sorted((REPO_ROOT / "migrations" / "versions").glob("*.py"))
     return "\n".join(script.read_text(encoding="utf-8") for script in scripts)

@@ -21,7 +21,7 @@ import anyio
 from sqlalchemy import Engine, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.negotiation import accept_key, accepts_gzip, choose_language
+from app.api.negotiation import accept_key, accepts_gzip, choose_language, field_values
 from app.config import Settings
 from app.ops.routes import ROUTE_SCOPE_KEY, route_template
 
@@ -54,17 +54,8 @@ class Rendered:
         return self.etag[:-1] + b'-gzip"'
 
 
+# The header fields the cache decides by.
 NEGOTIATION_FIELDS = frozenset({b"accept", b"accept-language", b"accept-encoding", b"if-none-match"})
-
-
-def negotiation_fields(headers: list[tuple[bytes, bytes]]) -> dict[bytes, str]:
-    """The header fields the cache decides by, in one pass; a field sent on several lines is one list (§5.3)."""
-    fields: dict[bytes, str] = {}
-    for name, value in headers:
-        if name in NEGOTIATION_FIELDS:
-            text = value.decode("latin-1")
-            fields[name] = f"{fields[name]}, {text}" if name in fields else text
-    return fields
 
 
 def _etag(body: bytes) -> bytes:
@@ -100,7 +91,7 @@ class ResponseCache:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        fields = negotiation_fields(scope["headers"])
+        fields = field_values(scope["headers"], NEGOTIATION_FIELDS)
         if self.enabled:
             await self._refresh_version(scope)
         generation = self.generation

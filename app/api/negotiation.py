@@ -8,7 +8,7 @@ The response cache keys its entries on what these functions decide, never on raw
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -67,12 +67,19 @@ class Negotiated:
         return ", ".join(self.languages)
 
 
+def field_values(headers: Iterable[tuple[bytes, bytes]], names: Container[bytes]) -> dict[bytes, str]:
+    """The named header fields, in one pass; a field sent on several lines is one list (RFC 9110 §5.3)."""
+    fields: dict[bytes, str] = {}
+    for name, value in headers:
+        if name in names:
+            text = value.decode("latin-1")
+            fields[name] = f"{fields[name]}, {text}" if name in fields else text
+    return fields
+
+
 def field_value(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
-    """Every line of a header field joined into one list (RFC 9110 §5.3); None when it was not sent."""
-    values = [value for key, value in headers if key == name]
-    if not values:
-        return None
-    return ", ".join(value.decode("latin-1") for value in values)
+    """Every line of one header field joined into one list; None when it was not sent."""
+    return field_values(headers, (name,)).get(name)
 
 
 def parse_preferences(header: str) -> list[Preference]:
