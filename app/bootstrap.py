@@ -134,7 +134,8 @@ def seed(connection: Connection, seed_dir: Path, *, force: bool = False) -> dict
     """Load the seed files unless the database already holds exactly them. None means nothing to do."""
     with Session(bind=connection) as session:
         state = session.get(DatasetState, 1)
-        if not force and state is not None and state.content_sha256 == seed_fingerprint(seed_dir):
+        if (not force and state is not None and state.content_sha256 == seed_fingerprint(seed_dir)
+                and state.document_format == current_document_format()):
             return None
         # The validator and loader (YAML, schemas, search indexer) are imported only when loading.
         from app.seed.load import load_seed
@@ -144,6 +145,14 @@ def seed(connection: Connection, seed_dir: Path, *, force: bool = False) -> dict
         session.commit()
     connection.commit()
     return report
+
+
+def current_document_format() -> str:
+    """What this code's renderers write (their modules are imported only here, when there is a database to check)."""
+    from app.facts.documents import document_format
+    from app.registry import DOCUMENTED_KINDS
+
+    return document_format(DOCUMENTED_KINDS)
 
 
 def prepare_database(engine: Engine, settings: Settings) -> None:

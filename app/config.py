@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=64 * 1024 * 1024, ge=0,
         description="Memory the response cache may hold per process, bytes (least recently used go first).",
     )
+    aggregate_cache_max_entries: int = Field(
+        default=4096, ge=0,
+        description="Exact totals and facet counts kept per process, by filter and dataset version; 0 disables.",
+    )
     version_check_interval: float = Field(
         default=1.0, ge=0, description="Seconds between checks of the dataset version (cache invalidation)."
     )

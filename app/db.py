@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, String, create_engine, event
+from sqlalchemy import Connection, Engine, String, create_engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -93,3 +93,12 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_connection(request: Request) -> Iterator[Connection]:
+    """A Core connection: the read routes run Core statements, without the ORM's per-statement work."""
+    with request.app.state.engine.connect() as connection:
+        yield connection
+
+
+ConnectionDep = Annotated[Connection, Depends(get_connection)]

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -95,6 +96,14 @@ async def _app_error(request: Request, exc: AppError) -> Response:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    # A misspelt filter must fail loudly, not silently return everything: the parameter models forbid
+    # extra fields, and an unknown name is the 400 it always was (before any other problem with the query).
+    unknown = [str(err["loc"][1]) for err in exc.errors()
+               if err.get("type") == "extra_forbidden" and tuple(err.get("loc", ()))[:1] == ("query",)]
+    if unknown:
+        known = ", ".join(sorted(query_parameter_names(request.scope.get("route"))))
+        return await _app_error(request, InvalidParameter(unknown[0], f"is not a parameter of this endpoint; "
+                                                                      f"known: {known}"))
     errors = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
@@ -105,6 +114,24 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     detail = "; ".join(f"{e['in']} parameter '{e['parameter']}': {e['reason']}" for e in errors)
     return problem(422, detail or "The request is invalid.", type_slug="validation-error",
                    title="Invalid request", instance=request.url.path, errors=errors)
+
+
+def query_parameter_names(route: Any) -> list[str]:
+    """The query parameters a route takes: its own, and the fields of its parameter models."""
+    names: list[str] = []
+    pending = [getattr(route, "dependant", None)]
+    while pending:
+        dependant = pending.pop()
+        if dependant is None:
+            continue
+        for param in dependant.query_params:
+            model = param.field_info.annotation
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                names += [info.alias or name for name, info in model.model_fields.items()]
+            else:
+                names.append(param.alias)
+        pending += dependant.dependencies
+    return names
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote, quote_from_bytes
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.responses import RedirectResponse
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -12,11 +12,25 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app import __version__
 from app.api.cache import ResponseCache
 from app.api.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
-from app.api.router import api_router
+from app.api.params import CleanQuery
+from app.citations.router import router as citations_router
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.events.router import router as events_router
+from app.indicators.router import router as indicators_router
+from app.measures.router import router as measures_router
+from app.meta.router import router as meta_router
+from app.observations.router import router as observations_router
 from app.ops import install_ops
+from app.places.router import router as places_router
+from app.programmes.router import router as programmes_router
+from app.search.router import router as search_router
+from app.sources.router import router as sources_router
+
+# In the order of the API description: the timeline, indicators, reforms, places, sources, search, meta.
+ROUTERS = (events_router, indicators_router, observations_router, measures_router, programmes_router,
+           places_router, sources_router, citations_router, search_router, meta_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,13 +62,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.include_router(api_router)
+    app.include_router(api_router())
     install_docs(app)
     app.router.default = _trailing_slash_redirect(app.router, app.router.default)
     # Innermost first: the cache sits next to the routes, operations middleware wraps everything.
     app.add_middleware(ResponseCache, settings=settings)
     install_ops(app, settings)
     return app
+
+
+def api_router() -> APIRouter:
+    """Every /v1 route; none reads a query parameter that is not clean UTF-8 text."""
+    router = APIRouter(prefix="/v1", dependencies=[CleanQuery])
+    for resource_router in ROUTERS:
+        router.include_router(resource_router)
+    return router
 
 
 def _trailing_slash_redirect(router: Router, not_found: ASGIApp) -> ASGIApp:

@@ -20,7 +20,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from sqlmodel import Session, SQLModel, create_engine, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for app.models
-from app.models import ReformMeasure  # noqa: E402
+from app.models import Measure  # noqa: E402
 
 
 class MeasureRead(SQLModel):
@@ -53,8 +53,8 @@ def create_app(database_url: str) -> FastAPI:
 
     @app.get("/measures", response_model=list[MeasureRead])
     def list_measures(session: SessionDep, offset: int = 0,
-                      limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[ReformMeasure]:
-        return session.exec(select(ReformMeasure).order_by(ReformMeasure.id).offset(offset).limit(limit)).all()
+                      limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[Measure]:
+        return session.exec(select(Measure).order_by(Measure.id).offset(offset).limit(limit)).all()
 
     return app
 

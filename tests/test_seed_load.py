@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from app.config import Settings
 from app.db import make_engine
-from app.models import Citation, DatasetState, MeasureMetric, Observation, ReformMeasure, TimelineEvent
+from app.models import Citation, DatasetState, Metric, Observation, Measure, Event
 from app.seed.export import export_seed
 from app.seed.validate import SeedError
 from app.seed.yamlio import dump_yaml, read_yaml
@@ -22,9 +22,9 @@ def snapshot(url: str) -> dict:
         state = s.get(DatasetState, 1)
         out = {
             "version": state.version if state else 0,
-            "events": s.exec(select(func.count()).select_from(TimelineEvent)).one(),
-            "measures": s.exec(select(func.count()).select_from(ReformMeasure)).one(),
-            "metrics": s.exec(select(func.count()).select_from(MeasureMetric)).one(),
+            "events": s.exec(select(func.count()).select_from(Event)).one(),
+            "measures": s.exec(select(func.count()).select_from(Measure)).one(),
+            "metrics": s.exec(select(func.count()).select_from(Metric)).one(),
             "observations": s.exec(select(func.count()).select_from(Observation)).one(),
             "citations": s.exec(select(func.count()).select_from(Citation)).one(),
             "gdp": s.exec(select(Observation.id, Observation.value).where(Observation.slug == "longgang-gdp-2020-h1"))

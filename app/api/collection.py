@@ -1,294 +1,148 @@
-"""One way to answer a collection request: filter, facet, count, keyset-page, render (JSON/CSV/NDJSON)."""
+"""Answering a list or item request from the stored fact documents (app.models.document).
 
-import csv
-import io
+A list page is one indexed query on the kind's own table (filters, keyset, sort) joined to its
+documents, plus the exact total (and facets) from the aggregate cache; the response is the documents'
+bytes concatenated. An item is one lookup by kind and key.
+"""
+
 from collections.abc import Callable, Sequence
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
-from urllib.parse import unquote_to_bytes, urlencode
+from functools import cache
+from typing import Any
 
 import orjson
-from fastapi import Query, Request
-from fastapi.params import Depends
-from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlmodel import Session
+from fastapi import Request
+from sqlalchemy import ColumnElement, Connection, Select, Table, and_, func, select
 from starlette.responses import Response
 
-from app.api.negotiation import MEDIA_TYPES, Format, Lang, Negotiated
-from app.api.pagination import MAX_LIMIT, apply_keyset, decode_cursor, encode_cursor, parse_sort
-from app.api.schemas import LocalizedText
+from app.api.aggregates import aggregate_cache, request_version
+from app.api.links import page_url
+from app.api.negotiation import Negotiated, negotiate
+from app.api.pagination import SortKey, apply_keyset, decode_cursor, encode_cursor, parse_sort
+from app.api.params import CollectionParams, ItemParams
+from app.api.render import render, render_documents
 from app.errors import InvalidParameter, NotFound
-from app.models import Citation, DatasetState, Source
+from app.facts.kind import FactKind
+from app.models import FactDocument
 
-# Query parameters every collection takes, documented once.
-LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")]
-CursorQ = Annotated[str | None, Query(max_length=512, description="Opaque cursor from `links.next`.")]
-LangQ = Annotated[Lang | None, Query(description="Languages of text fields; overrides Accept-Language. "
-                                                 "Default: both.")]
-FormatQ = Annotated[Format | None, Query(alias="format", description="Response format; overrides Accept.")]
+DOCUMENTS: Table = FactDocument.__table__  # type: ignore[attr-defined]
 
 
-def reject_unknown_parameters(request: Request) -> None:
-    """A misspelt filter must fail loudly, not silently return everything; and no value that is not
-    clean UTF-8 text (Starlette would silently replace bad bytes) or that holds a NUL reaches a query."""
-    route = request.scope.get("route")
-    dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return
-    known = {p.alias for p in _all_query_params(dependant)}
-    for pair in request.scope["query_string"].decode("latin-1").split("&"):
-        if not pair:
-            continue
-        raw_name, _, raw_value = pair.partition("=")
-        name = _clean_text(raw_name, "query parameter names")
-        if name not in known:
-            raise InvalidParameter(name, f"is not a parameter of this endpoint; known: {', '.join(sorted(known))}")
-        _clean_text(raw_value, name)
-    for name, value in request.path_params.items():
-        if "\x00" in str(value) or "\ufffd" in str(value):
-            raise InvalidParameter(name, "contains a NUL or an invalid UTF-8 byte", location="path")
+def document_column(neg: Negotiated) -> ColumnElement:
+    """The stored document for the negotiated languages: json_zh_en, json_zh or json_en."""
+    return DOCUMENTS.c["json_" + "_".join(neg.languages)]
 
 
-def _clean_text(raw: str, name: str) -> str:
-    """Percent-decode strictly as UTF-8; a NUL or an invalid byte is the client's error."""
-    try:
-        text = unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidParameter(name, "is not valid UTF-8") from None
-    if "\x00" in text:
-        raise InvalidParameter(name, "contains a NUL character")
-    return text
+def list_page(request: Request, connection: Connection, kind: FactKind, params: CollectionParams,
+              conditions: Sequence[ColumnElement] = (), conditions_key: tuple = ()) -> Response:
+    """One page of `kind` matching `params`, and `conditions` (a nested list's parent: `conditions_key` says
+    which, for the aggregate cache)."""
+    neg = negotiate(request, params.lang, params.format)
+    table = kind.table
+    keys = parse_sort(getattr(params, "sort", None), _sortable(table, type(params)), type(params).DEFAULT_SORT)
+    after = decode_cursor(request.url.path, keys, params.cursor, table.c.id) if params.cursor else None
+    where = [*params.conditions(), *conditions]
+    facet = getattr(params, "facet", None)
+    facets = _facet_names(facet, type(params).FACETABLE) if facet else None
 
+    aggregates = aggregate_cache(request)
+    filtered = (request_version(request, connection), kind.name, params.filter_key(), conditions_key)
+    total = aggregates.get(("total", *filtered), lambda: connection.execute(
+        select(func.count()).select_from(table).where(*where)).scalar_one())
+    facet_counts = ({name: aggregates.get(("facet", name, *filtered),
+                                          lambda name=name: _facet(connection, table, where, type(params).FACETABLE[name]))
+                     for name in facets} if facets is not None else None)
 
-def _all_query_params(dependant: Any) -> list:
-    params = list(dependant.query_params)
-    for sub in dependant.dependencies:
-        params += _all_query_params(sub)
-    return params
-
-
-RejectUnknown = Depends(reject_unknown_parameters)
-
-
-def text_of(row: Any, stem: str, neg: Negotiated) -> dict[str, str | None]:
-    return {lang: getattr(row, f"{stem}_{lang}") for lang in neg.languages}
-
-
-def find_one(session: Session, model: type, key: str, value: str, noun: str) -> Any:
-    """The row of `model` whose `key` is `value`, or a 404 saying which `noun` was not found."""
-    row = session.execute(select(model).where(getattr(model, key) == value)).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"There is no {noun} '{value}'.")
-    return row
-
-
-def citations_for(session: Session, column: str, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """Citations of many facts of one kind, in one query, grouped by fact id."""
-    if not ids:
-        return {}
-    fact = getattr(Citation, column)
-    rows = session.execute(
-        select(fact, Source.slug, Citation.quote, Citation.start_offset, Citation.end_offset)
-        .join(Source, Source.id == Citation.source_id)
-        .where(fact.in_(ids))
-        .order_by(fact, Citation.position)
-    ).all()
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for fact_id, slug, quote, start, end in rows:
-        grouped.setdefault(fact_id, []).append(
-            {"source": slug, "source_url": f"/v1/sources/{slug}", "quote": quote, "start": start, "end": end}
-        )
-    return grouped
-
-
-def page_url(request: Request, **overrides: str | None) -> str:
-    """This request's URL (relative) with `overrides` replacing parameters; every repeated value kept, in order."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in overrides]
-    params += [(k, v) for k, v in overrides.items() if v is not None]
-    query = urlencode(params)
-    return f"{request.url.path}?{query}" if query else request.url.path
-
-
-def collection_response(
-    request: Request,
-    session: Session,
-    *,
-    stmt: Select,
-    id_column: ColumnElement,
-    sort: str | None,
-    sortable: dict[str, ColumnElement],
-    default_sort: str,
-    limit: int,
-    cursor: str | None,
-    neg: Negotiated,
-    serialize: Callable[[Session, list[Any], Negotiated], list[dict[str, Any]]],
-    facet: str | None = None,
-    facetable: dict[str, ColumnElement] | None = None,
-) -> Response:
-    """`stmt` selects the filtered rows (one entity); everything else about a page happens here."""
-    keys = parse_sort(sort, sortable, default_sort)
-    after = decode_cursor(request.url.path, keys, cursor, id_column) if cursor else None
-    aggregates = _aggregates(request, session)
-    total = aggregates.get(("total", stmt), lambda: session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
-    facets = (aggregates.get(("facets", facet, stmt), lambda: _facets(session, stmt, facet, facetable or {}))
-              if facet else None)
-    rows = session.execute(apply_keyset(stmt, keys, id_column, after).limit(limit + 1)).scalars().all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
+    stmt = (select(document_column(neg), table.c.id, *(k.column.label(f"sort_{i}") for i, k in enumerate(keys)))
+            .select_from(table.join(DOCUMENTS, and_(DOCUMENTS.c.kind == kind.name, DOCUMENTS.c.fact_id == table.c.id)))
+            .where(*where))
+    rows = connection.execute(apply_keyset(stmt, keys, table.c.id, after).limit(params.limit + 1)).all()
+    has_more = len(rows) > params.limit
+    rows = rows[:params.limit]
+    next_url = None
     if has_more:
         last = rows[-1]
-        values = [_sort_value(last, k.column) for k in keys]
-        next_cursor = encode_cursor(request.url.path, keys, values, last.id)
-    data = serialize(session, rows, neg)
-    links = {"self": page_url(request), "next": page_url(request, cursor=next_cursor) if next_cursor else None}
-    meta: dict[str, Any] = {"total": total, "count": len(data), "limit": limit,
+        next_url = page_url(request, cursor=encode_cursor(request.url.path, keys, list(last[2:]), last[1]))
+    meta: dict[str, Any] = {"total": total, "count": len(rows), "limit": params.limit,
                             "sort": ",".join(k.spec for k in keys)}
-    if facets is not None:
-        meta["facets"] = facets
-    headers = {"Content-Language": neg.content_language}
-    if links["next"]:
-        headers["Link"] = f'<{links["next"]}>; rel="next"'
-    return render(neg, {"data": data, "meta": meta, "links": links}, rows=data, headers=headers,
-                  item_model=_item_model(request))
+    if facet_counts is not None:
+        meta["facets"] = facet_counts
+    links = {"self": page_url(request), "next": next_url}
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+    envelope = (b'{"data":[', b'],"meta":' + orjson.dumps(meta) + b',"links":' + orjson.dumps(links) + b"}")
+    return render_documents(neg, [row[0] for row in rows], envelope=envelope, headers=headers,
+                            item_model=kind.item_schema)
 
 
-class AggregateCache:
-    """Exact totals and facet counts, computed once per filter and dataset version.
-
-    Counting a filter that matches millions of rows is a scan; every page of that filter needs the same
-    number until a seed changes the data, which bumps the dataset version that keys the cache.
-    """
-
-    MAX_ENTRIES = 4096
-
-    def __init__(self, entries: dict[tuple, Any], session: Session) -> None:
-        self.entries = entries  # shared by every request of one app
-        self.session = session
-        self.version: tuple | None = None
-
-    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        if self.version is None:
-            # Read before computing: a seed committing in between leaves a value that is at least as new
-            # as the version it is filed under, never older.
-            self.version = tuple(self.session.execute(select(DatasetState.version, DatasetState.updated_at)
-                                                      .where(DatasetState.id == 1)).one_or_none() or ())
-        *names, stmt = key
-        compiled = stmt.compile(dialect=self.session.get_bind().dialect)
-        full_key = (self.version, *names, str(compiled), repr(sorted(compiled.params.items())))
-        if full_key not in self.entries:
-            if len(self.entries) >= self.MAX_ENTRIES:
-                self.entries.clear()
-            self.entries[full_key] = compute()
-        return self.entries[full_key]
+def item(request: Request, connection: Connection, kind: FactKind, key: str, params: ItemParams) -> Response:
+    """One fact of `kind` by its key, or a 404 naming what was not found."""
+    neg = negotiate(request, params.lang, params.format)
+    document = find_document(connection, kind, key, neg)
+    return render_documents(neg, [document], envelope=None, headers={}, item_model=kind.item_schema)
 
 
-def _aggregates(request: Request, session: Session) -> AggregateCache:
-    """The app's cache (one per app, so per database), bound to this request's session."""
-    entries = getattr(request.app.state, "aggregate_cache_entries", None)
-    if entries is None:
-        entries = request.app.state.aggregate_cache_entries = {}
-    return AggregateCache(entries, session)
+def find_document(connection: Connection, kind: FactKind, key: str, neg: Negotiated) -> bytes:
+    document = connection.execute(select(document_column(neg))
+                                  .where(DOCUMENTS.c.kind == kind.name, DOCUMENTS.c.key == key)).scalar()
+    if document is None:
+        raise NotFound(f"There is no {kind.noun} '{key}'.")
+    return document
 
 
-def _item_model(request: Request) -> type[BaseModel] | None:
-    """The item schema of the route's documented Page[Item] response model."""
-    page_model = getattr(request.scope.get("route"), "response_model", None)
-    field = getattr(page_model, "model_fields", {}).get("data")
-    args = get_args(field.annotation) if field else ()
-    return args[0] if args and isinstance(args[0], type) and issubclass(args[0], BaseModel) else None
+def require(connection: Connection, kind: FactKind, key: str) -> int:
+    """The id of the fact of `kind` with `key` (a nested list's parent), or a 404."""
+    fact_id = connection.execute(select(DOCUMENTS.c.fact_id)
+                                 .where(DOCUMENTS.c.kind == kind.name, DOCUMENTS.c.key == key)).scalar()
+    if fact_id is None:
+        raise NotFound(f"There is no {kind.noun} '{key}'.")
+    return fact_id
 
 
-def _sort_value(row: Any, column: ColumnElement) -> Any:
-    return getattr(row, column.key)
+@cache
+def _sortable(table: Table, params: type[CollectionParams]) -> dict[str, ColumnElement]:
+    return {name: table.c[column] for name, column in params.SORTABLE.items()}
 
 
-def _facets(session: Session, stmt: Select, facet: str, facetable: dict[str, ColumnElement]) -> dict[str, list]:
-    out: dict[str, list] = {}
+def _facet_names(facet: str, facetable: dict[str, str]) -> list[str]:
     # Each name once, in the order first given: a repeated name would otherwise cost a GROUP BY per copy.
-    for name in dict.fromkeys(f.strip() for f in facet.split(",")):
+    names = list(dict.fromkeys(f.strip() for f in facet.split(",")))
+    for name in names:
         if name not in facetable:
             raise InvalidParameter("facet", f"cannot facet by '{name}'; allowed: {', '.join(sorted(facetable))}")
-        column = facetable[name]
-        sub = stmt.order_by(None).subquery()
-        counted = sub.c[column.key]
-        rows = session.execute(
-            select(counted, func.count()).group_by(counted).order_by(func.count().desc(), counted)
-        ).all()
-        out[name] = [{"value": _facet_label(v), "count": n} for v, n in rows]
-    return out
+    return names
+
+
+def _facet(connection: Connection, table: Table, where: list[ColumnElement], column_name: str) -> list[dict]:
+    column = table.c[column_name]
+    rows = connection.execute(select(column, func.count()).where(*where).group_by(column)
+                              .order_by(func.count().desc(), column)).all()
+    return [{"value": _facet_label(v), "count": n} for v, n in rows]
 
 
 def _facet_label(value: Any) -> Any:
     return value if value is None or isinstance(value, str) else str(value)
 
 
-def render(neg: Negotiated, body: dict[str, Any], *, rows: list[dict[str, Any]] | None = None,
-           headers: dict[str, str] | None = None, item_model: type[BaseModel] | None = None) -> Response:
-    """JSON as is; CSV and NDJSON get the page's rows (or the single item) flattened.
-
-    `item_model` (the schema of one row) fixes the CSV columns, so even an empty page has its header row.
-    """
-    headers = {"Content-Language": neg.content_language, **(headers or {})}
-    if neg.format is Format.json:
-        return Response(orjson.dumps(body), media_type=MEDIA_TYPES[Format.json], headers=headers)
-    items = rows if rows is not None else [body]
-    if neg.format is Format.ndjson:
-        payload = b"".join(orjson.dumps(item) + b"\n" for item in items)
-        return Response(payload, media_type=MEDIA_TYPES[Format.ndjson], headers=headers)
-    columns = csv_columns(item_model, neg.languages) if item_model else None
-    return Response(to_csv(items, columns).encode("utf-8"), media_type=MEDIA_TYPES[Format.csv], headers=headers)
-
-
-def csv_columns(model: type[BaseModel], languages: tuple[str, ...], prefix: str = "") -> list[str]:
-    """The flattened column names of a response model, in its field order."""
-    columns: list[str] = []
-    for name, info in model.model_fields.items():
-        nested = _model_in(info.annotation)
-        if nested is LocalizedText:
-            columns += [f"{prefix}{name}_{lang}" for lang in languages]
-        elif nested is not None:
-            columns += csv_columns(nested, languages, f"{prefix}{name}_")
-        else:
-            columns.append(f"{prefix}{name}")
-    return columns
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds directly (X or X | None), not inside a list."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if get_origin(annotation) in (Union, UnionType):
-        models = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
-        return models[0] if len(models) == 1 else None
-    return None
-
-
-def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested objects become prefixed columns (name.zh → name_zh); lists become JSON text."""
-    flat: dict[str, Any] = {}
-    for key, value in item.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and not key.startswith("facets"):
-            flat.update(flatten(value, f"{name}_"))
-        elif isinstance(value, list):
-            flat[name] = orjson.dumps(value).decode()
-        else:
-            flat[name] = value
-    return flat
-
-
-def to_csv(items: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    buffer = io.StringIO()
-    flat = [flatten(item) for item in items]
-    if columns is None:
-        columns = []
-        for row in flat:
-            columns += [c for c in row if c not in columns]
-    # A null nested object (a measure without programme) leaves its columns empty.
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n", restval="", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(flat)
-    return buffer.getvalue()
+def query_page(request: Request, connection: Connection, *, stmt: Select, id_column: ColumnElement,
+               sort: str | None, sortable: dict[str, ColumnElement], default_sort: str, limit: int,
+               cursor: str | None, neg: Negotiated, serialize: Callable[[list[Any]], list[dict[str, Any]]],
+               item_model: Any) -> Response:
+    """A page of rows that have no stored documents (a source's citations): rendered on each request."""
+    keys: list[SortKey] = parse_sort(sort, sortable, default_sort)
+    after = decode_cursor(request.url.path, keys, cursor, id_column) if cursor else None
+    total = aggregate_cache(request).get(
+        ("total", request_version(request, connection), str(stmt), repr(sorted(stmt.compile().params.items()))),
+        lambda: connection.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
+    rows = connection.execute(apply_keyset(stmt, keys, id_column, after).limit(limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_url = None
+    if has_more:
+        last = rows[-1]._mapping
+        values = [last[k.column] for k in keys]
+        next_url = page_url(request, cursor=encode_cursor(request.url.path, keys, values, last[id_column]))
+    data = serialize(rows)
+    body = {"data": data, "meta": {"total": total, "count": len(data), "limit": limit,
+                                   "sort": ",".join(k.spec for k in keys)},
+            "links": {"self": page_url(request), "next": next_url}}
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+    return render(neg, body, rows=data, headers=headers, item_model=item_model)

@@ -1,6 +1,5 @@
 """Documented error responses and small parameter helpers shared by the routers."""
 
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -51,14 +50,3 @@ ITEM_ERRORS: dict[int | str, dict[str, Any]] = {
     404: _problem("No item has this slug."),
     **_COMMON,
 }
-
-
-def list_of(values: list[Any] | None) -> list[str] | None:
-    """Repeated and comma-separated values alike (`place=a&place=b` or `place=a,b`)."""
-    if not values:
-        return None
-    out: list[str] = []
-    for value in values:
-        raw = value.value if isinstance(value, Enum) else str(value)
-        out += [part.strip() for part in raw.split(",") if part.strip()]
-    return out or None

@@ -1,27 +1,20 @@
 """HTTP for /v1/meta: what this dataset is, how fresh, under which licence, and how big."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from starlette.responses import Response
 
 from app import __version__
-from app.api.collection import FormatQ, LangQ, render
 from app.api.negotiation import negotiate
+from app.api.params import ItemParams
+from app.api.render import render
 from app.api.responses import ITEM_ERRORS
 from app.db import SessionDep
-from app.models import (
-    Citation,
-    DatasetState,
-    Indicator,
-    MeasureMetric,
-    Observation,
-    Place,
-    Programme,
-    ReformMeasure,
-    Source,
-    TimelineEvent,
-)
+from app.models import Citation, DatasetState
+from app.registry import KINDS
 
 router = APIRouter(tags=["meta"])
 LICENCE = {
@@ -30,9 +23,7 @@ LICENCE = {
     "url": "https://creativecommons.org/licenses/by/4.0/",
 }
 ATTRIBUTION = "Reform Facts, from 经济日报·中国经济网 (Economic Daily / China Economic Net) reporting"
-COUNTED = {"sources": Source, "places": Place, "events": TimelineEvent, "indicators": Indicator,
-           "observations": Observation, "programmes": Programme, "measures": ReformMeasure,
-           "metrics": MeasureMetric, "citations": Citation}
+COUNTED = {**{kind.plural: kind.model for kind in KINDS}, "citations": Citation}
 
 
 class MetaOut(BaseModel):
@@ -49,8 +40,8 @@ class MetaOut(BaseModel):
 @router.get("/meta", response_model=MetaOut, summary="Dataset version, licence and counts",
             description="Cheap to poll: `dataset_version` changes whenever any fact changes.",
             responses={status: r for status, r in ITEM_ERRORS.items() if status != 404})
-def meta(request: Request, session: SessionDep, lang: LangQ = None, fmt: FormatQ = None) -> Response:
-    neg = negotiate(request, lang, fmt)
+def meta(request: Request, session: SessionDep, params: Annotated[ItemParams, Query()]) -> Response:
+    neg = negotiate(request, params.lang, params.format)
     state = session.get(DatasetState, 1)
     counts = {name: session.execute(select(func.count()).select_from(model)).scalar_one()
               for name, model in COUNTED.items()}

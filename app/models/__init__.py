@@ -3,26 +3,30 @@
 import app.db  # noqa: F401  (sets the constraint naming convention before any table is declared)
 from app.models.citation import CITED_COLUMNS, Citation, cited_fact
 from app.models.dataset import DatasetState
-from app.models.indicator import Indicator, Observation
+from app.models.document import FactDocument
+from app.models.event import Event
+from app.models.indicator import Indicator
+from app.models.measure import Measure, Metric
+from app.models.observation import Observation
 from app.models.place import Place
-from app.models.reform import MeasureMetric, Programme, ReformMeasure
+from app.models.programme import Programme
 from app.models.search import SearchDocument, SearchTerm
 from app.models.source import Source
-from app.models.timeline import TimelineEvent
 
 __all__ = [
     "CITED_COLUMNS",
     "Citation",
     "DatasetState",
+    "Event",
+    "FactDocument",
     "Indicator",
-    "MeasureMetric",
+    "Measure",
+    "Metric",
     "Observation",
     "Place",
     "Programme",
-    "ReformMeasure",
     "SearchDocument",
     "SearchTerm",
     "Source",
-    "TimelineEvent",
     "cited_fact",
 ]

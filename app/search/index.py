@@ -5,78 +5,43 @@ from collections.abc import Iterator
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
-from app.models import (
-    Citation,
-    Indicator,
-    MeasureMetric,
-    Observation,
-    Place,
-    Programme,
-    ReformMeasure,
-    SearchDocument,
-    SearchTerm,
-    TimelineEvent,
-    cited_fact,
-)
+from app.models import Citation, SearchDocument, SearchTerm, cited_fact
+from app.registry import SEARCHED_KINDS
 from app.search.terms import index_terms, normalize
 
-# doc_type → (model, key attribute, citation column, [(field, weight)])
-SEARCHABLE = {
-    "event": (TimelineEvent, "slug", "event_id", [("title", 5), ("description", 3)]),
-    "measure": (ReformMeasure, "slug", "measure_id", [("name", 5), ("summary", 3)]),
-    "programme": (Programme, "slug", "programme_id", [("name", 5), ("summary", 3)]),
-    "indicator": (Indicator, "code", "indicator_id", [("name", 5), ("definition", 3)]),
-    "place": (Place, "slug", "place_id", [("name", 5), ("description", 3)]),
-}
 QUOTE_WEIGHT = 1
 
 
 def _documents(session: Session) -> Iterator[tuple[str, str, str, int, str]]:
+    """(type, slug, field, weight, text) of every fact, a fact's documents together: what its kind indexes
+    before its fields, its fields in each language, the quotes of its citations, what it indexes after."""
     quotes: dict[tuple[str, int], list[str]] = {}
-    for c in session.exec(select(Citation)).all():
-        quotes.setdefault(cited_fact(c), []).append(c.quote)  # metrics' quotes are simply never looked up
+    for c in session.exec(select(Citation).order_by(Citation.id)).all():
+        quotes.setdefault(cited_fact(c), []).append(c.quote)
 
-    for doc_type, (model, key, column, fields) in SEARCHABLE.items():
-        for row in session.exec(select(model)).all():
-            slug = getattr(row, key)
-            for stem, weight in fields:
+    for kind in SEARCHED_KINDS:
+        before = _by_slug(kind.search_before(session)) if kind.search_before else {}
+        after = _by_slug(kind.search_after(session)) if kind.search_after else {}
+        for row in session.exec(select(kind.model).order_by(kind.model.id)).all():
+            slug = getattr(row, kind.key)
+            for field, weight, text in before.get(slug, []):
+                yield kind.name, slug, field, weight, text
+            for stem, weight in kind.search_fields:
                 for lang in ("zh", "en"):
                     text = getattr(row, f"{stem}_{lang}")
                     if text:
-                        yield doc_type, slug, f"{stem}_{lang}", weight, text
-            for quote in quotes.get((column, row.id), []):
-                yield doc_type, slug, "quote", QUOTE_WEIGHT, quote
-            if doc_type == "place":
-                for alias in row.aliases:
-                    yield doc_type, slug, "alias_zh", 4, alias["zh"]
-                    yield doc_type, slug, "alias_en", 4, alias["en"]
+                        yield kind.name, slug, f"{stem}_{lang}", weight, text
+            for quote in quotes.get((kind.cited_by, row.id), []):
+                yield kind.name, slug, "quote", QUOTE_WEIGHT, quote
+            for field, weight, text in after.get(slug, []):
+                yield kind.name, slug, field, weight, text
 
-    metrics = session.exec(
-        select(MeasureMetric, ReformMeasure.slug).join(ReformMeasure, MeasureMetric.measure_id == ReformMeasure.id)
-    ).all()
-    for metric, measure_slug in metrics:
-        value = format(metric.value, "f")
-        yield "measure", measure_slug, "metric_zh", 3, f"{value}{metric.unit_zh or ''} {metric.counted_zh}"
-        yield "measure", measure_slug, "metric_en", 3, f"{value} {metric.unit} {metric.counted_en}"
 
-    rows = session.exec(
-        select(Observation, Indicator, Place)
-        .join(Indicator, Observation.indicator_id == Indicator.id)
-        .join(Place, Observation.place_id == Place.id)
-    ).all()
-    for obs, indicator, place in rows:
-        value = format(obs.value, "f")
-        zh = f"{place.name_zh} {obs.period} {indicator.name_zh} {value}{obs.unit_zh or ''}"
-        en = f"{place.name_en} {obs.period} {indicator.name_en} {value} {obs.unit}"
-        yield "observation", obs.slug, "summary_zh", 4, zh
-        yield "observation", obs.slug, "summary_en", 4, en
-        for stem in ("comparison", "note"):
-            for lang in ("zh", "en"):
-                text = getattr(obs, f"{stem}_{lang}")
-                if text:
-                    yield "observation", obs.slug, f"{stem}_{lang}", 2, text
-        for quote in quotes.get(("observation_id", obs.id), []):
-            yield "observation", obs.slug, "quote", QUOTE_WEIGHT, quote
+def _by_slug(documents: Iterator[tuple[str, str, int, str]]) -> dict[str, list[tuple[str, int, str]]]:
+    grouped: dict[str, list[tuple[str, int, str]]] = {}
+    for slug, field, weight, text in documents:
+        grouped.setdefault(slug, []).append((field, weight, text))
+    return grouped
 
 
 def rebuild_search_index(session: Session) -> int:

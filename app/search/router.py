@@ -5,19 +5,34 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app.api.collection import CursorQ, FormatQ, LangQ, LimitQ, page_url, render
+from pydantic import BaseModel, Field
+
+from app.api.links import page_url
 from app.api.negotiation import negotiate
-from app.api.pagination import DEFAULT_LIMIT, decode_rank_cursor, encode_rank_cursor
-from app.api.responses import LIST_ERRORS, list_of
+from app.api.pagination import decode_rank_cursor, encode_rank_cursor
+from app.api.params import PageParams, list_of
+from app.api.render import render
+from app.api.responses import LIST_ERRORS
 from app.api.schemas import Page
 from app.db import SessionDep
 from app.errors import InvalidParameter
+from app.registry import SEARCHED_KINDS
 from app.search import service
 from app.search.schemas import SearchHit
 from app.search.terms import query_units
 
 router = APIRouter(tags=["search"])
-HitType = Literal["event", "measure", "programme", "indicator", "observation", "place"]
+HitType = Literal[tuple(kind.name for kind in SEARCHED_KINDS)]  # type: ignore[valid-type]
+
+
+class SearchQuery(BaseModel):
+    q: str = Field(min_length=1, max_length=200, description="Words to find (Chinese, English, numbers).",
+                   examples=["执法"])
+    type: list[HitType] | None = Field(default=None, description="Only these kinds of fact; repeatable.")
+
+
+class SearchParams(PageParams, SearchQuery):
+    pass
 
 
 @router.get(
@@ -31,24 +46,15 @@ HitType = Literal["event", "measure", "programme", "indicator", "observation", "
     "counts more than one in a summary or quote.",
     responses=LIST_ERRORS,
 )
-def search(
-    request: Request,
-    session: SessionDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find (Chinese, English, numbers).",
-                            examples=["执法"])],
-    type: Annotated[list[HitType] | None, Query(description="Only these kinds of fact; repeatable.")] = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
-    lang: LangQ = None,
-    fmt: FormatQ = None,
-) -> Response:
-    neg = negotiate(request, lang, fmt)
+def search(request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]) -> Response:
+    q, limit, cursor = params.q, params.limit, params.cursor
+    neg = negotiate(request, params.lang, params.format)
     units = query_units(q)
     if not units:
         raise InvalidParameter("q", "has no letters, digits or Chinese characters to search for")
     if len(units) > 12:
         raise InvalidParameter("q", "has more than 12 words")
-    types = list_of(type)
+    types = list_of(params.type)
     signature = f"{q}|{types}"
     offset = decode_rank_cursor(signature, cursor) if cursor else 0
     total, page = service.search_page(session, q, units, types, offset, limit)

@@ -7,23 +7,12 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Select, case, func, select, tuple_, union
 from sqlmodel import Session
 
-from app.api.collection import text_of
 from app.api.negotiation import Negotiated
-from app.models import (
-    Indicator,
-    Observation,
-    Place,
-    Programme,
-    ReformMeasure,
-    SearchDocument,
-    SearchTerm,
-    TimelineEvent,
-)
+from app.models import FactDocument, SearchDocument, SearchTerm
+from app.registry import BY_NAME, SEARCHED_KINDS
 from app.search.terms import QueryUnit, normalize, unit_matches
 
-TYPE_ORDER = ("event", "measure", "programme", "indicator", "observation", "place")
-URLS = {"event": "/v1/events/{}", "measure": "/v1/measures/{}", "programme": "/v1/programmes/{}",
-        "indicator": "/v1/indicators/{}", "observation": "/v1/observations/{}", "place": "/v1/places/{}"}
+TYPE_ORDER = tuple(kind.name for kind in SEARCHED_KINDS)  # among equal scores
 SNIPPET_RADIUS = 24
 PHRASE_BONUS = 2
 
@@ -165,27 +154,15 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def titles(session: Session, facts: list[_Fact], neg: Negotiated) -> dict[tuple[str, str], dict[str, Any]]:
-    """Each hit's display title: a name, a title, or for an observation its indicator and period."""
-    wanted: dict[str, set[str]] = {}
-    for f in facts:
-        wanted.setdefault(f.type, set()).add(f.slug)
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    simple = {"event": (TimelineEvent, "slug", "title"), "measure": (ReformMeasure, "slug", "name"),
-              "programme": (Programme, "slug", "name"), "indicator": (Indicator, "code", "name"),
-              "place": (Place, "slug", "name")}
-    for kind, (model, key, stem) in simple.items():
-        if wanted.get(kind):
-            for row in session.execute(select(model).where(getattr(model, key).in_(wanted[kind]))).scalars():
-                out[(kind, getattr(row, key))] = text_of(row, stem, neg)
-    if wanted.get("observation"):
-        rows = session.execute(
-            select(Observation.slug, Observation.period, Indicator)
-            .join(Indicator, Indicator.id == Observation.indicator_id)
-            .where(Observation.slug.in_(wanted["observation"]))
-        ).all()
-        for slug, period, indicator in rows:
-            out[("observation", slug)] = {k: f"{v} {period}" for k, v in text_of(indicator, "name", neg).items()}
-    return out
+    """Each hit's display title, as its kind declared it (stored with its documents)."""
+    if not facts:
+        return {}
+    documents = FactDocument.__table__
+    rows = session.execute(
+        select(documents.c.kind, documents.c.key, documents.c.title_zh, documents.c.title_en)
+        .where(tuple_(documents.c.kind, documents.c.key).in_([(f.type, f.slug) for f in facts]))
+    ).all()
+    return {(kind, key): {lang: {"zh": zh, "en": en}[lang] for lang in neg.languages} for kind, key, zh, en in rows}
 
 
 def serialize_hits(session: Session, facts: list[_Fact], units: list[QueryUnit],
@@ -194,7 +171,7 @@ def serialize_hits(session: Session, facts: list[_Fact], units: list[QueryUnit],
     hits = []
     for f in facts:
         field_name, text = snippet(f, units)
-        hits.append({"type": f.type, "slug": f.slug, "url": URLS[f.type].format(f.slug),
+        hits.append({"type": f.type, "slug": f.slug, "url": BY_NAME[f.type].url(f.slug),
                      "title": names.get((f.type, f.slug), {}), "field": field_name, "snippet": text,
                      "score": f.score})
     return hits

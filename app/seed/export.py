@@ -9,13 +9,13 @@ from sqlmodel import Session, select
 from app.models import (
     Citation,
     Indicator,
-    MeasureMetric,
+    Metric,
     Observation,
     Place,
     Programme,
-    ReformMeasure,
+    Measure,
     Source,
-    TimelineEvent,
+    Event,
     cited_fact,
 )
 from app.seed.schemas import EventIn, IndicatorIn, MeasureIn, MetricIn, ObservationIn, PlaceIn, ProgrammeIn, SourceIn
@@ -79,7 +79,7 @@ def export_seed(session: Session, out_dir: Path) -> list[Path]:
     ]
     files["events.yaml"] = [
         _row(EventIn, {**e.model_dump(), "place": places[e.place_id].slug, "citations": cites("event_id", e.id)})
-        for e in session.exec(select(TimelineEvent).order_by(TimelineEvent.id)).all()
+        for e in session.exec(select(Event).order_by(Event.id)).all()
     ]
     programmes = {p.id: p for p in session.exec(select(Programme).order_by(Programme.id)).all()}
     files["programmes.yaml"] = [
@@ -88,7 +88,7 @@ def export_seed(session: Session, out_dir: Path) -> list[Path]:
         for p in programmes.values()
     ]
     metrics: dict[int, list[dict[str, Any]]] = {}
-    for m in session.exec(select(MeasureMetric).order_by(MeasureMetric.position, MeasureMetric.id)).all():
+    for m in session.exec(select(Metric).order_by(Metric.position, Metric.id)).all():
         metrics.setdefault(m.measure_id, []).append(
             _row(MetricIn, {**m.model_dump(), "citations": cites("metric_id", m.id)})
         )
@@ -97,7 +97,7 @@ def export_seed(session: Session, out_dir: Path) -> list[Path]:
             **m.model_dump(), "place": places[m.place_id].slug,
             "programme": programmes[m.programme_id].slug if m.programme_id else None,
             "citations": cites("measure_id", m.id), "metrics": metrics.get(m.id, [])})
-        for m in session.exec(select(ReformMeasure).order_by(ReformMeasure.id)).all()
+        for m in session.exec(select(Measure).order_by(Measure.id)).all()
     ]
     for name, entries in files.items():
         _write(out_dir / name, dump_yaml(entries), written)

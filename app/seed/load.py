@@ -14,15 +14,17 @@ from app.models import (
     Citation,
     DatasetState,
     Indicator,
-    MeasureMetric,
+    Metric,
     Observation,
     Place,
     Programme,
-    ReformMeasure,
+    Measure,
     Source,
-    TimelineEvent,
+    Event,
     cited_fact,
 )
+from app.facts.documents import document_format, rebuild_documents
+from app.registry import DOCUMENTED_KINDS
 from app.search.index import rebuild_search_index
 from app.seed.schemas import CitationIn
 from app.seed.validate import SeedSet
@@ -103,7 +105,7 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
         values["reference_place_id"] = place_ids[o.reference_place] if o.reference_place else None
         observations.put(o.slug, {"slug": o.slug}, values)
 
-    events = _Sync(session, TimelineEvent, _by("slug"), report)
+    events = _Sync(session, Event, _by("slug"), report)
     for e in seed.events:
         values = e.model_dump(exclude={"slug", "place", "citations"})
         events.put(e.slug, {"slug": e.slug}, {**values, "place_id": place_ids[e.place]})
@@ -114,7 +116,7 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
         programmes.put(p.slug, {"slug": p.slug}, {**values, "place_id": place_ids[p.place]})
     session.flush()
 
-    measures = _Sync(session, ReformMeasure, _by("slug"), report)
+    measures = _Sync(session, Measure, _by("slug"), report)
     for m in seed.measures:
         values = m.model_dump(exclude={"slug", "place", "programme", "citations", "metrics"})
         values["place_id"] = place_ids[m.place]
@@ -122,7 +124,7 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
         measures.put(m.slug, {"slug": m.slug}, values)
     session.flush()
 
-    metrics = _Sync(session, MeasureMetric, _by("slug"), report)
+    metrics = _Sync(session, Metric, _by("slug"), report)
     for m in seed.measures:
         for position, metric in enumerate(m.metrics):
             values = metric.model_dump(exclude={"slug", "citations"})
@@ -167,9 +169,13 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
     if state is None:
         state = DatasetState(id=1, version=0, content_sha256="", updated_at=now)
         session.add(state)
-    if changes or state.version == 0:
-        # The version is what caches in every process key on: bump it only when facts changed.
+    fmt = document_format(DOCUMENTED_KINDS)
+    if changes or state.version == 0 or state.document_format != fmt:
+        # The version is what caches in every process key on: bump it only when what is served changed.
+        session.flush()
         rebuild_search_index(session)
+        rebuild_documents(session, DOCUMENTED_KINDS)
+        state.document_format = fmt
         state.version += 1
         state.updated_at = now
     state.content_sha256 = seed.content_sha256

@@ -1,4 +1,4 @@
-"""API models of sources and of the citations they support."""
+"""API models of sources."""
 
 import datetime as dt
 
@@ -25,19 +25,3 @@ class SourceOut(BaseModel):
     url_body: str = Field(description="The body as text/plain.", examples=["/v1/sources/x/body"])
     url_citations: str = Field(description="Every citation of this source.")
     url_self: str = Field(description="This source's API URL.")
-
-
-class FactRef(BaseModel):
-    type: str = Field(description="place, event, indicator, observation, programme, measure or metric.",
-                      examples=["metric"])
-    slug: str = Field(description="The fact's slug (an indicator's code).", examples=["one-seal-licensing-items-1129"])
-    url: str = Field(description="The fact's API URL (a metric's is its measure's).")
-
-
-class SourceCitationOut(BaseModel):
-    """A quote of the source and the fact it supports."""
-
-    quote: str = Field(description="Verbatim text of the source body.")
-    start: int = Field(description="Offset (code points, 0-based) of the quote in the body.")
-    end: int = Field(description="End offset, exclusive: body[start:end] == quote.")
-    fact: FactRef

@@ -28,7 +28,9 @@ import orjson  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from app.api.pagination import encode_cursor, parse_sort  # noqa: E402
-from app.indicators.service import OBSERVATION_SORTABLE  # noqa: E402
+from app.observations.params import OBSERVATION, ObservationParams  # noqa: E402
+
+OBSERVATION_SORTABLE = {name: OBSERVATION.c[column] for name, column in ObservationParams.SORTABLE.items()}
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/reform_facts_scale"
 DEEP_PAGES = 10_000

@@ -1,9 +1,9 @@
-"""API models of reform measures, their metrics, and programmes."""
+"""API models of reform measures and their metrics."""
 
 from pydantic import BaseModel, Field
 
 from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
-from app.models.enums import Comparator, MeasureCategory, MeasureKind, ProgrammeKind
+from app.models.enums import Comparator, MeasureCategory, MeasureKind
 
 
 class MetricOut(BaseModel):
@@ -38,17 +38,3 @@ class MeasureOut(BaseModel):
     metrics: list[MetricOut] = Field(description="Its quantitative metrics, in the source's order.")
     citations: Citations
     url: SelfUrl
-
-
-class ProgrammeOut(BaseModel):
-    """A programme, plan, result set or principle that reform measures belong to."""
-
-    slug: str = Field(description="Stable identifier.", examples=["ten-ones-institutional-results"])
-    name: LocalizedText
-    kind: ProgrammeKind
-    place: PlaceRef
-    summary: LocalizedText
-    measure_count: int = Field(description="How many measures belong to it.")
-    citations: Citations
-    url: SelfUrl
-    measures_url: str = Field(description="Its measures.")

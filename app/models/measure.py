@@ -1,4 +1,4 @@
-"""Programmes, reform measures and the quantitative metrics that measure them."""
+"""Reform measures (table `reform_measure`) and the metrics that measure them (table `measure_metric`)."""
 
 from decimal import Decimal
 
@@ -8,20 +8,7 @@ from sqlmodel import Field, SQLModel
 from app.db import ExactDecimal
 
 
-class Programme(SQLModel, table=True):
-    __tablename__ = "programme"
-
-    id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=120, unique=True)
-    name_zh: str = Field(max_length=300)
-    name_en: str = Field(max_length=300)
-    kind: str = Field(max_length=40)
-    place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
-    summary_zh: str = Field(sa_column=Column(Text, nullable=False))
-    summary_en: str = Field(sa_column=Column(Text, nullable=False))
-
-
-class ReformMeasure(SQLModel, table=True):
+class Measure(SQLModel, table=True):
     __tablename__ = "reform_measure"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -39,7 +26,7 @@ class ReformMeasure(SQLModel, table=True):
     summary_en: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class MeasureMetric(SQLModel, table=True):
+class Metric(SQLModel, table=True):
     __tablename__ = "measure_metric"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,4 +1,4 @@
-"""Timeline events: the town-to-city history, each dated with its precision."""
+"""Events: the town-to-city timeline, each dated with its precision (table `timeline_event`)."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 
-class TimelineEvent(SQLModel, table=True):
+class Event(SQLModel, table=True):
     __tablename__ = "timeline_event"
     # A category's events in the default order (date_start, slug, id), see migration 0002.
     __table_args__ = (Index("ix_timeline_event_category_date", "category", "date_start", "slug"),)

@@ -1,0 +1,116 @@
+"""Query parameters as models: what every list and item route takes, and the strict reading of the query string.
+
+Each collection declares its filters, sort keys and facets in one model (app/<kind>/params.py) that
+ends in PageParams. The models forbid extra fields; the error handler turns an unknown name into the
+400 invalid-parameter problem it has always been (app.errors).
+"""
+
+from enum import Enum
+from typing import Any, ClassVar
+from urllib.parse import unquote_to_bytes
+
+from fastapi import Request
+from fastapi.params import Depends
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import ColumnElement
+
+from app.api.negotiation import Format, Lang
+from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.errors import InvalidParameter
+
+
+_LANG = Field(default=None, description="Languages of text fields; overrides Accept-Language. Default: both.")
+_FORMAT = Field(default=None, description="Response format; overrides Accept.")
+
+
+class NoParams(BaseModel):
+    """A route that takes no query parameters: any name is unknown (400)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ItemParams(BaseModel):
+    """The parameters of an item route."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lang: Lang | None = _LANG
+    format: Format | None = _FORMAT
+
+
+class PageParams(BaseModel):
+    """Paging and format: the last parameters of every list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
+    cursor: str | None = Field(default=None, max_length=512, description="Opaque cursor from `links.next`.")
+    lang: Lang | None = _LANG
+    format: Format | None = _FORMAT
+
+
+class CollectionParams(PageParams):
+    """A collection's parameters: `class XParams(CollectionParams, XFilters)`, where XFilters declares the
+    filters, `sort` and `facet` (pydantic puts the base's fields first: so do the docs), and XParams says
+    which sort keys and facets exist and what the filters select."""
+
+    SORTABLE: ClassVar[dict[str, str]] = {}  # sort key → column of the kind's table
+    DEFAULT_SORT: ClassVar[str] = "slug"
+    FACETABLE: ClassVar[dict[str, str]] = {}  # facet name → column of the kind's table
+
+    def conditions(self) -> list[ColumnElement]:
+        """The WHERE clauses of the filters, on the kind's table."""
+        return []
+
+    def filter_key(self) -> tuple:
+        """What decides which rows match (the filters, normalised): keys the exact totals and facets."""
+        names = set(type(self).model_fields) - NOT_FILTERS
+        return tuple((name, _normal(getattr(self, name))) for name in sorted(names))
+
+
+NOT_FILTERS = frozenset({"sort", "facet", "limit", "cursor", "lang", "format"})
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(sorted(set(_normal(v) for v in value)))
+    return value.value if isinstance(value, Enum) else value
+
+
+def list_of(values: list[Any] | None) -> list[str] | None:
+    """Repeated and comma-separated values alike (`place=a&place=b` or `place=a,b`)."""
+    if not values:
+        return None
+    out: list[str] = []
+    for value in values:
+        raw = value.value if isinstance(value, Enum) else str(value)
+        out += [part.strip() for part in raw.split(",") if part.strip()]
+    return out or None
+
+
+def clean_query_text(request: Request) -> None:
+    """No name or value that is not clean UTF-8 text (Starlette would silently replace bad bytes) or that holds
+    a NUL reaches a query; nor does such a path parameter."""
+    for pair in request.scope["query_string"].decode("latin-1").split("&"):
+        if not pair:
+            continue
+        raw_name, _, raw_value = pair.partition("=")
+        name = _clean_text(raw_name, "query parameter names")
+        _clean_text(raw_value, name)
+    for name, value in request.path_params.items():
+        if "\x00" in str(value) or "\ufffd" in str(value):
+            raise InvalidParameter(name, "contains a NUL or an invalid UTF-8 byte", location="path")
+
+
+def _clean_text(raw: str, name: str) -> str:
+    """Percent-decode strictly as UTF-8; a NUL or an invalid byte is the client's error."""
+    try:
+        text = unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidParameter(name, "is not valid UTF-8") from None
+    if "\x00" in text:
+        raise InvalidParameter(name, "contains a NUL character")
+    return text
+
+
+CleanQuery = Depends(clean_query_text)

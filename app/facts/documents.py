@@ -1,0 +1,62 @@
+"""Writing the read model: every fact's API document, in each language variant, rendered by its kind.
+
+Called in the transaction that changes the facts (the seed loader; later, curation writes), so readers
+never see documents of another version of the data than the facts they describe.
+"""
+
+import hashlib
+from collections.abc import Iterable
+
+import orjson
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from app.facts.kind import FactKind
+from app.models import FactDocument
+
+# The language variants a request can ask for (`lang=all`, `zh`, `en`), and the column each is stored in.
+VARIANTS: tuple[tuple[str, ...], ...] = (("zh", "en"), ("zh",), ("en",))
+# Bump when a renderer changes what it writes without changing its item schema (which is hashed in anyway).
+RENDERER_REVISION = 1
+BATCH = 1000  # facts rendered and inserted at a time: bounded memory on a national dataset
+
+
+def document_format(kinds: Iterable[FactKind]) -> str:
+    """Names the renderers: a database whose documents were written by other code gets them rewritten."""
+    schemas = [(kind.name, kind.item_schema.model_json_schema() if kind.item_schema else None) for kind in kinds]
+    return hashlib.sha256(orjson.dumps([RENDERER_REVISION, schemas], option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def rebuild_documents(session: Session, kinds: Iterable[FactKind]) -> int:
+    """Replace every stored document with one rendered from the current facts; returns how many facts."""
+    session.execute(delete(FactDocument))
+    written = 0
+    for kind in kinds:
+        if kind.render is None:
+            continue
+        last_id = 0
+        while True:
+            rows = session.execute(select(kind.model).where(kind.model.id > last_id)
+                                   .order_by(kind.model.id).limit(BATCH)).scalars().all()
+            if not rows:
+                break
+            session.execute(insert(FactDocument), document_rows(session, kind, list(rows)))
+            written += len(rows)
+            last_id = rows[-1].id
+    return written
+
+
+def document_rows(session: Session, kind: FactKind, rows: list) -> list[dict]:
+    """The fact_document rows of `rows` (facts of `kind`)."""
+    assert kind.render is not None and kind.title is not None
+    variants = {languages: kind.render(session, rows, languages) for languages in VARIANTS}
+    out = []
+    for i, row in enumerate(rows):
+        both = variants[("zh", "en")][i]
+        title = kind.title(both)
+        out.append({
+            "kind": kind.name, "fact_id": row.id, "key": getattr(row, kind.key),
+            **{"json_" + "_".join(languages): orjson.dumps(variants[languages][i]) for languages in VARIANTS},
+            "title_zh": title.get("zh") or "", "title_en": title.get("en") or "",
+        })
+    return out

@@ -1,0 +1,32 @@
+"""HTTP for /v1/measures."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from app.api.collection import item, list_page
+from app.api.params import ItemParams
+from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.schemas import Page
+from app.db import ConnectionDep
+from app.measures.kind import KIND
+from app.measures.params import MeasureParams
+from app.measures.schemas import MeasureOut
+
+router = APIRouter(tags=["reforms"])
+
+
+@router.get("/measures", response_model=Page[MeasureOut], summary="List reform measures",
+            description="Reform measures with their metrics and citations, in the source's order by default "
+            "(`sort=id`).", responses=LIST_ERRORS)
+def list_measures(request: Request, connection: ConnectionDep,
+                  params: Annotated[MeasureParams, Query()]) -> Response:
+    return list_page(request, connection, KIND, params)
+
+
+@router.get("/measures/{slug}", response_model=MeasureOut, summary="Get one reform measure",
+            responses=ITEM_ERRORS, description="One measure with its metrics and citations.")
+def get_measure(request: Request, connection: ConnectionDep, slug: str,
+                params: Annotated[ItemParams, Query()]) -> Response:
+    return item(request, connection, KIND, slug, params)

@@ -1,0 +1,17 @@
+"""Programmes: the plans, result sets and principles that reform measures belong to."""
+
+from sqlalchemy import Column, ForeignKey, Integer, Text
+from sqlmodel import Field, SQLModel
+
+
+class Programme(SQLModel, table=True):
+    __tablename__ = "programme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    name_zh: str = Field(max_length=300)
+    name_en: str = Field(max_length=300)
+    kind: str = Field(max_length=40)
+    place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
+    summary_zh: str = Field(sa_column=Column(Text, nullable=False))
+    summary_en: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,0 +1,37 @@
+"""Places as API documents."""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from app.facts.kind import Languages, item_url
+from app.facts.text import citations_for, place_refs, text_of
+from app.models import Place
+
+
+def render_places(session: Session, rows: list[Place], languages: Languages) -> list[dict[str, Any]]:
+    cites = citations_for(session, "place_id", [r.id for r in rows])
+    parents = place_refs(session, {r.parent_id for r in rows}, languages)
+    return [
+        {
+            "slug": r.slug,
+            "name": text_of(r, "name", languages),
+            "level": r.level,
+            "parent": parents.get(r.parent_id) if r.parent_id else None,
+            "division_code": r.division_code,
+            "aliases": [{lang: a[lang] for lang in languages} for a in r.aliases],
+            "description": text_of(r, "description", languages),
+            "citations": cites.get(r.id, []),
+            "url": item_url("places", r.slug),
+        }
+        for r in rows
+    ]
+
+
+def search_aliases(session: Session):  # type: ignore[no-untyped-def]
+    """Each place's other names, indexed after its fields and quotes (weight 4)."""
+    for slug, aliases in session.execute(Place.__table__.select().with_only_columns(
+            Place.__table__.c.slug, Place.__table__.c.aliases).order_by(Place.__table__.c.id)):
+        for alias in aliases:
+            yield slug, "alias_zh", 4, alias["zh"]
+            yield slug, "alias_en", 4, alias["en"]

@@ -1,0 +1,32 @@
+"""HTTP for /v1/programmes."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from app.api.collection import item, list_page
+from app.api.params import ItemParams
+from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.schemas import Page
+from app.db import ConnectionDep
+from app.programmes.kind import KIND
+from app.programmes.params import ProgrammeParams
+from app.programmes.schemas import ProgrammeOut
+
+router = APIRouter(tags=["reforms"])
+
+
+@router.get("/programmes", response_model=Page[ProgrammeOut], summary="List programmes",
+            description="Programmes, plans, result sets, goals and principles, in the source's order by default.",
+            responses=LIST_ERRORS)
+def list_programmes(request: Request, connection: ConnectionDep,
+                    params: Annotated[ProgrammeParams, Query()]) -> Response:
+    return list_page(request, connection, KIND, params)
+
+
+@router.get("/programmes/{slug}", response_model=ProgrammeOut, summary="Get one programme",
+            responses=ITEM_ERRORS, description="One programme with its citations; its measures are at measures_url.")
+def get_programme(request: Request, connection: ConnectionDep, slug: str,
+                  params: Annotated[ItemParams, Query()]) -> Response:
+    return item(request, connection, KIND, slug, params)
