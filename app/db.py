@@ -1,15 +1,18 @@
 """Engine factory, session dependency, the constraint naming convention and exact-decimal storage."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import Connection, Engine, String, create_engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
 from app.config import Settings
+
+T = TypeVar("T")
 
 # Named constraints make migrations reviewable and downgrades possible on every backend.
 NAMING_CONVENTION = {
@@ -20,6 +23,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+SQLITE_POOL_SIZE = 40  # anyio's default worker threads: at most this many requests use the database at once
 
 
 class ExactDecimal(TypeDecorator):
@@ -44,7 +50,10 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.database_url
     if settings.is_sqlite:
         _ensure_sqlite_dir(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        # A connection per request thread in use, kept: opening one runs the pragmas below, and the default
+        # pool (5 + 10 overflow, the overflow closed on return) reopened connections on every busy request.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15},
+                               pool_size=SQLITE_POOL_SIZE, max_overflow=0, pool_timeout=settings.db_pool_timeout)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -95,10 +104,13 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_connection(request: Request) -> Iterator[Connection]:
-    """A Core connection: the read routes run Core statements, without the ORM's per-statement work."""
-    with request.app.state.engine.connect() as connection:
-        yield connection
+async def in_connection(request: Request, work: Callable[[Connection], T]) -> T:
+    """Run `work` with a Core connection in one worker thread: the read routes are async and hand all their
+    database work to the thread pool at once (a sync route with sync dependencies costs one thread
+    hand-off each: entering and leaving the dependency, and the route)."""
 
+    def run() -> T:
+        with request.app.state.engine.connect() as connection:
+            return work(connection)
 
-ConnectionDep = Annotated[Connection, Depends(get_connection)]
+    return await run_in_threadpool(run)

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from app.bootstrap import head_revision
+from app.db import SQLITE_POOL_SIZE
 from tests.conftest import client_for
 
 PROBLEM = "application/problem+json"
@@ -129,7 +130,8 @@ def test_metrics_show_the_connection_pool(sqlite_seeded_url: str) -> None:
     with client_for(sqlite_seeded_url) as c:
         c.get("/v1/events?limit=1")
         text_ = c.get("/metrics").text
-    assert _samples(text_, "db_pool_size") == {"": 5.0}
+    # SQLite keeps one connection per worker thread (app.db.SQLITE_POOL_SIZE); PostgreSQL's is DB_POOL_SIZE.
+    assert _samples(text_, "db_pool_size") == {"": float(SQLITE_POOL_SIZE)}
     assert _samples(text_, "db_pool_checked_out") == {"": 0.0}
     assert _samples(text_, "db_pool_overflow") == {"": 0.0}
     assert 'reform_facts_build_info{version="' in text_

@@ -99,7 +99,9 @@ class ResponseCache:
                choose_language(fields.get(b"accept-language")))
         rendered = self.entries.get(key)
         if rendered is None:
-            rendered = await self._render(scope, receive, send)
+            # Compressed once for every later client when it is kept; otherwise only for a client that takes gzip.
+            wants_gzip = self.enabled or accepts_gzip(fields.get(b"accept-encoding"))
+            rendered = await self._render(scope, receive, send, wants_gzip)
             if rendered is None:
                 return  # not cacheable; already sent as it was
             if self.enabled and rendered.storable and generation == self.generation:
@@ -144,7 +146,7 @@ class ResponseCache:
             self.clear()
             self.version = version
 
-    async def _render(self, scope: Scope, receive: Receive, send: Send) -> Rendered | None:
+    async def _render(self, scope: Scope, receive: Receive, send: Send, wants_gzip: bool) -> Rendered | None:
         """Run the app and capture a complete 200 response; anything else goes straight through."""
         start: Message | None = None
         chunks: list[bytes] = []
@@ -172,7 +174,8 @@ class ResponseCache:
         if b"cache-control" not in names:
             headers.append((b"cache-control", DEFAULT_CACHE_CONTROL))
         headers.append((b"vary", VARY))
-        gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
+        gzipped = (gzip.compress(body, compresslevel=6, mtime=0)
+                   if wants_gzip and len(body) >= GZIP_MIN_BYTES else None)
         route = route_template(scope) or scope["path"]
         return Rendered(200, headers, body, gzipped, _etag(body), route, storable=len(body) <= MAX_CACHED_BYTES)
 

@@ -88,7 +88,7 @@ def list_of(values: list[Any] | None) -> list[str] | None:
     return out or None
 
 
-def clean_query_text(request: Request) -> None:
+async def clean_query_text(request: Request) -> None:
     """No name or value that is not clean UTF-8 text (Starlette would silently replace bad bytes) or that holds
     a NUL reaches a query; nor does such a path parameter."""
     for pair in request.scope["query_string"].decode("latin-1").split("&"):

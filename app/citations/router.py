@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -15,7 +15,7 @@ from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
 from app.citations.schemas import SourceCitationOut
 from app.citations.service import CITATION, CITATION_SORTABLE, FACT_TYPES, citations_query, fact_refs
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.errors import NotFound
 from app.models import Source
 
@@ -37,15 +37,18 @@ class CitationParams(PageParams, CitationFilters):
             summary="List what a source supports",
             description="Every citation of the source, in the order of the text by default, with the fact each "
             "supports.", responses={**LIST_ERRORS, 404: ITEM_ERRORS[404]})
-def list_source_citations(request: Request, connection: ConnectionDep, slug: str,
-                          params: Annotated[CitationParams, Query()]) -> Response:
+async def list_source_citations(request: Request, slug: str, params: Annotated[CitationParams, Query()]) -> Response:
     neg = negotiate(request, params.lang, params.format)
-    source_id = connection.execute(select(SOURCE.c.id).where(SOURCE.c.slug == slug)).scalar()
-    if source_id is None:
-        raise NotFound(f"There is no source '{slug}'.")
-    session = Session(bind=connection)
-    return query_page(
-        request, connection, stmt=citations_query(source_id, list_of(params.fact_type)), id_column=CITATION.c.id,
-        sort=params.sort, sortable=CITATION_SORTABLE, default_sort="start", limit=params.limit, cursor=params.cursor,
-        neg=neg, serialize=lambda rows: fact_refs(session, rows), item_model=SourceCitationOut,
-    )
+
+    def page(connection: Connection) -> Response:
+        source_id = connection.execute(select(SOURCE.c.id).where(SOURCE.c.slug == slug)).scalar()
+        if source_id is None:
+            raise NotFound(f"There is no source '{slug}'.")
+        session = Session(bind=connection)
+        return query_page(
+            request, connection, stmt=citations_query(source_id, list_of(params.fact_type)), id_column=CITATION.c.id,
+            sort=params.sort, sortable=CITATION_SORTABLE, default_sort="start", limit=params.limit,
+            cursor=params.cursor, neg=neg, serialize=lambda rows: fact_refs(session, rows), item_model=SourceCitationOut,
+        )
+
+    return await in_connection(request, page)

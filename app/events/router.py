@@ -9,7 +9,7 @@ from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.events.kind import KIND
 from app.events.params import EventParams
 from app.events.schemas import EventOut
@@ -25,12 +25,12 @@ router = APIRouter(tags=["timeline"])
     "date range overlaps the given range, so an event dated only by month or half-year is found by any day in it.",
     responses=LIST_ERRORS,
 )
-def list_events(request: Request, connection: ConnectionDep, params: Annotated[EventParams, Query()]) -> Response:
-    return list_page(request, connection, KIND, params)
+async def list_events(request: Request, params: Annotated[EventParams, Query()]) -> Response:
+    return await in_connection(request, lambda connection: list_page(request, connection, KIND, params))
 
 
 @router.get("/events/{slug}", response_model=EventOut, summary="Get one timeline event",
             description="One event with its citations.", responses=ITEM_ERRORS)
-def get_event(request: Request, connection: ConnectionDep, slug: str,
+async def get_event(request: Request, slug: str,
               params: Annotated[ItemParams, Query()]) -> Response:
-    return item(request, connection, KIND, slug, params)
+    return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

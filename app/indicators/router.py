@@ -9,7 +9,7 @@ from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.indicators.kind import KIND
 from app.indicators.params import IndicatorParams
 from app.indicators.schemas import IndicatorOut
@@ -19,13 +19,13 @@ router = APIRouter(tags=["indicators"])
 
 @router.get("/indicators", response_model=Page[IndicatorOut], summary="List indicators",
             description="Economic indicators, with how many observations each has.", responses=LIST_ERRORS)
-def list_indicators(request: Request, connection: ConnectionDep,
+async def list_indicators(request: Request,
                     params: Annotated[IndicatorParams, Query()]) -> Response:
-    return list_page(request, connection, KIND, params)
+    return await in_connection(request, lambda connection: list_page(request, connection, KIND, params))
 
 
 @router.get("/indicators/{code}", response_model=IndicatorOut, summary="Get one indicator", responses=ITEM_ERRORS,
             description="One indicator with its definition and citations.")
-def get_indicator(request: Request, connection: ConnectionDep, code: str,
+async def get_indicator(request: Request, code: str,
                   params: Annotated[ItemParams, Query()]) -> Response:
-    return item(request, connection, KIND, code, params)
+    return await in_connection(request, lambda connection: item(request, connection, KIND, code, params))

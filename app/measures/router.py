@@ -9,7 +9,7 @@ from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.measures.kind import KIND
 from app.measures.params import MeasureParams
 from app.measures.schemas import MeasureOut
@@ -20,13 +20,13 @@ router = APIRouter(tags=["reforms"])
 @router.get("/measures", response_model=Page[MeasureOut], summary="List reform measures",
             description="Reform measures with their metrics and citations, in the source's order by default "
             "(`sort=id`).", responses=LIST_ERRORS)
-def list_measures(request: Request, connection: ConnectionDep,
+async def list_measures(request: Request,
                   params: Annotated[MeasureParams, Query()]) -> Response:
-    return list_page(request, connection, KIND, params)
+    return await in_connection(request, lambda connection: list_page(request, connection, KIND, params))
 
 
 @router.get("/measures/{slug}", response_model=MeasureOut, summary="Get one reform measure",
             responses=ITEM_ERRORS, description="One measure with its metrics and citations.")
-def get_measure(request: Request, connection: ConnectionDep, slug: str,
+async def get_measure(request: Request, slug: str,
                 params: Annotated[ItemParams, Query()]) -> Response:
-    return item(request, connection, KIND, slug, params)
+    return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
+from sqlmodel import Session
 from starlette.responses import Response
 
 from app import __version__
@@ -12,7 +13,7 @@ from app.api.negotiation import negotiate
 from app.api.params import ItemParams
 from app.api.render import render
 from app.api.responses import ITEM_ERRORS
-from app.db import SessionDep
+from app.db import in_connection
 from app.models import Citation, DatasetState
 from app.registry import KINDS
 
@@ -40,11 +41,16 @@ class MetaOut(BaseModel):
 @router.get("/meta", response_model=MetaOut, summary="Dataset version, licence and counts",
             description="Cheap to poll: `dataset_version` changes whenever any fact changes.",
             responses={status: r for status, r in ITEM_ERRORS.items() if status != 404})
-def meta(request: Request, session: SessionDep, params: Annotated[ItemParams, Query()]) -> Response:
+async def meta(request: Request, params: Annotated[ItemParams, Query()]) -> Response:
     neg = negotiate(request, params.lang, params.format)
-    state = session.get(DatasetState, 1)
-    counts = {name: session.execute(select(func.count()).select_from(model)).scalar_one()
-              for name, model in COUNTED.items()}
+
+    def read(connection: Connection) -> tuple[DatasetState | None, dict[str, int]]:
+        session = Session(bind=connection)
+        counts = {name: session.execute(select(func.count()).select_from(model)).scalar_one()
+                  for name, model in COUNTED.items()}
+        return session.get(DatasetState, 1), counts
+
+    state, counts = await in_connection(request, read)
     body = {
         "api_version": __version__,
         "dataset_version": state.version if state else 0,

@@ -3,14 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.errors import NotFound
 from app.observations.kind import KIND
 from app.observations.params import INDICATOR, OBSERVATION, ObservationParams, SeriesParams
@@ -22,26 +22,29 @@ router = APIRouter(tags=["indicators"])
 @router.get("/indicators/{code}/observations", response_model=Page[ObservationOut],
             summary="List one indicator's observations", responses={**LIST_ERRORS, 404: ITEM_ERRORS[404]},
             description="The indicator's time series, oldest period first by default.")
-def list_indicator_observations(request: Request, connection: ConnectionDep, code: str,
-                                params: Annotated[SeriesParams, Query()]) -> Response:
-    indicator_id = connection.execute(select(INDICATOR.c.id).where(INDICATOR.c.code == code)).scalar()
-    if indicator_id is None:
-        raise NotFound(f"There is no indicator '{code}'.")
-    return list_page(request, connection, KIND, params, conditions=[OBSERVATION.c.indicator_id == indicator_id],
-                     conditions_key=("indicator_id", indicator_id))
+async def list_indicator_observations(request: Request, code: str,
+                                      params: Annotated[SeriesParams, Query()]) -> Response:
+    def series(connection: Connection) -> Response:
+        indicator_id = connection.execute(select(INDICATOR.c.id).where(INDICATOR.c.code == code)).scalar()
+        if indicator_id is None:
+            raise NotFound(f"There is no indicator '{code}'.")
+        return list_page(request, connection, KIND, params, conditions=[OBSERVATION.c.indicator_id == indicator_id],
+                         conditions_key=("indicator_id", indicator_id))
+
+    return await in_connection(request, series)
 
 
 @router.get("/observations", response_model=Page[ObservationOut], summary="List observations",
             description="Published values of every indicator. Values are exact decimals as strings, in the "
             "published unit (`unit_zh`, e.g. 亿元); `value_base` is the same value in base units.",
             responses=LIST_ERRORS)
-def list_observations(request: Request, connection: ConnectionDep,
+async def list_observations(request: Request,
                       params: Annotated[ObservationParams, Query()]) -> Response:
-    return list_page(request, connection, KIND, params)
+    return await in_connection(request, lambda connection: list_page(request, connection, KIND, params))
 
 
 @router.get("/observations/{slug}", response_model=ObservationOut, summary="Get one observation",
             responses=ITEM_ERRORS, description="One observation with its citations.")
-def get_observation(request: Request, connection: ConnectionDep, slug: str,
+async def get_observation(request: Request, slug: str,
                     params: Annotated[ItemParams, Query()]) -> Response:
-    return item(request, connection, KIND, slug, params)
+    return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

@@ -9,7 +9,7 @@ from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.places.kind import KIND
 from app.places.params import PlaceParams
 from app.places.schemas import PlaceOut
@@ -19,12 +19,12 @@ router = APIRouter(tags=["places"])
 
 @router.get("/places", response_model=Page[PlaceOut], summary="List places",
             description="Places facts are about, with their level and parent.", responses=LIST_ERRORS)
-def list_places(request: Request, connection: ConnectionDep, params: Annotated[PlaceParams, Query()]) -> Response:
-    return list_page(request, connection, KIND, params)
+async def list_places(request: Request, params: Annotated[PlaceParams, Query()]) -> Response:
+    return await in_connection(request, lambda connection: list_page(request, connection, KIND, params))
 
 
 @router.get("/places/{slug}", response_model=PlaceOut, summary="Get one place", responses=ITEM_ERRORS,
             description="One place with its aliases and citations.")
-def get_place(request: Request, connection: ConnectionDep, slug: str,
+async def get_place(request: Request, slug: str,
               params: Annotated[ItemParams, Query()]) -> Response:
-    return item(request, connection, KIND, slug, params)
+    return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

@@ -9,7 +9,7 @@ from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.programmes.kind import KIND
 from app.programmes.params import ProgrammeParams
 from app.programmes.schemas import ProgrammeOut
@@ -20,13 +20,13 @@ router = APIRouter(tags=["reforms"])
 @router.get("/programmes", response_model=Page[ProgrammeOut], summary="List programmes",
             description="Programmes, plans, result sets, goals and principles, in the source's order by default.",
             responses=LIST_ERRORS)
-def list_programmes(request: Request, connection: ConnectionDep,
+async def list_programmes(request: Request,
                     params: Annotated[ProgrammeParams, Query()]) -> Response:
-    return list_page(request, connection, KIND, params)
+    return await in_connection(request, lambda connection: list_page(request, connection, KIND, params))
 
 
 @router.get("/programmes/{slug}", response_model=ProgrammeOut, summary="Get one programme",
             responses=ITEM_ERRORS, description="One programme with its citations; its measures are at measures_url.")
-def get_programme(request: Request, connection: ConnectionDep, slug: str,
+async def get_programme(request: Request, slug: str,
                   params: Annotated[ItemParams, Query()]) -> Response:
-    return item(request, connection, KIND, slug, params)
+    return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

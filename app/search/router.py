@@ -6,6 +6,8 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
+from sqlmodel import Session
 
 from app.api.links import page_url
 from app.api.negotiation import negotiate
@@ -14,7 +16,7 @@ from app.api.params import PageParams, list_of
 from app.api.render import render
 from app.api.responses import LIST_ERRORS
 from app.api.schemas import Page
-from app.db import SessionDep
+from app.db import in_connection
 from app.errors import InvalidParameter
 from app.registry import SEARCHED_KINDS
 from app.search import service
@@ -46,7 +48,7 @@ class SearchParams(PageParams, SearchQuery):
     "counts more than one in a summary or quote.",
     responses=LIST_ERRORS,
 )
-def search(request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]) -> Response:
+async def search(request: Request, params: Annotated[SearchParams, Query()]) -> Response:
     q, limit, cursor = params.q, params.limit, params.cursor
     neg = negotiate(request, params.lang, params.format)
     units = query_units(q)
@@ -57,8 +59,13 @@ def search(request: Request, session: SessionDep, params: Annotated[SearchParams
     types = list_of(params.type)
     signature = f"{q}|{types}"
     offset = decode_rank_cursor(signature, cursor) if cursor else 0
-    total, page = service.search_page(session, q, units, types, offset, limit)
-    data = service.serialize_hits(session, page, units, neg)
+
+    def ranked(connection: Connection) -> tuple[int, list]:
+        session = Session(bind=connection)
+        total, page = service.search_page(session, q, units, types, offset, limit)
+        return total, service.serialize_hits(session, page, units, neg)
+
+    total, data = await in_connection(request, ranked)
     has_more = offset + limit < total
     next_url = page_url(request, cursor=encode_rank_cursor(signature, offset + limit)) if has_more else None
     body = {

@@ -11,7 +11,7 @@ from app.api.negotiation import TEXT_PLAIN, accepts_media, field_value
 from app.api.params import ItemParams, NoParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.schemas import Page
-from app.db import ConnectionDep
+from app.db import in_connection
 from app.errors import NotAcceptable, NotFound
 from app.models import Source
 from app.sources.kind import KIND
@@ -24,15 +24,15 @@ SOURCE = Source.__table__
 
 @router.get("/sources", response_model=Page[SourceOut], summary="List sources",
             description="The published texts every quote comes from.", responses=LIST_ERRORS)
-def list_sources(request: Request, connection: ConnectionDep, params: Annotated[SourceParams, Query()]) -> Response:
-    return list_page(request, connection, KIND, params)
+async def list_sources(request: Request, params: Annotated[SourceParams, Query()]) -> Response:
+    return await in_connection(request, lambda connection: list_page(request, connection, KIND, params))
 
 
 @router.get("/sources/{slug}", response_model=SourceOut, summary="Get one source", responses=ITEM_ERRORS,
             description="A source's metadata, the SHA-256 of its body and links to the body and its citations.")
-def get_source(request: Request, connection: ConnectionDep, slug: str,
+async def get_source(request: Request, slug: str,
                params: Annotated[ItemParams, Query()]) -> Response:
-    return item(request, connection, KIND, slug, params)
+    return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))
 
 
 @router.get(
@@ -44,12 +44,13 @@ def get_source(request: Request, connection: ConnectionDep, slug: str,
         "schema": {"type": "string"}, "example": "  在机构层级上做减法 在社会服务上做加法\n…"}}}},
     response_class=Response,
 )
-def get_source_body(request: Request, connection: ConnectionDep, slug: str,
+async def get_source_body(request: Request, slug: str,
                     params: Annotated[NoParams, Query()]) -> Response:
     accept = field_value(request.scope["headers"], b"accept")
     if not accepts_media(accept, TEXT_PLAIN):
         raise NotAcceptable(f"The body is served as text/plain only, not {(accept or '')[:100]}.")
-    row = connection.execute(select(SOURCE.c.body, SOURCE.c.language).where(SOURCE.c.slug == slug)).first()
+    row = await in_connection(request, lambda connection: connection.execute(
+        select(SOURCE.c.body, SOURCE.c.language).where(SOURCE.c.slug == slug)).first())
     if row is None:
         raise NotFound(f"There is no source '{slug}'.")
     # The default max-age, like the citations that point into it: a body and its offsets change together.

@@ -3,20 +3,23 @@
 About 2,800 county-level places (31 provinces → 310 prefectures → 2,790 counties), 40 indicators,
 40 half-year periods (2005-H1 … 2024-H2) for every county × indicator (4,464,000 observations),
 ~10 events and ~15 measures per county with metrics, a programme per county, synthetic sources whose
-bodies every citation quotes at exact offsets, a dataset_state row and the search index.
+bodies every citation quotes at exact offsets, a dataset_state row, the search index, and the read model
+(fact_document: every documented fact rendered by the app's own renderers, in each language variant).
 
 The database is dropped and recreated on every run (the real seed data never goes into it), built by
 the app's own migrations, then filled with COPY. Secondary indexes and foreign keys of the loaded
 tables are dropped for the load and recreated from their exact definitions afterwards, which both
 validates every foreign key and is several times faster than maintaining them row by row.
 
-    python benchmarks/scale/generate.py [--database-url URL] [--counties-per-prefecture 9]
+    python benchmarks/scale/generate.py [--database-url URL] [--counties-per-prefecture 9] [--document-workers 2]
 """
 
 import argparse
 import calendar
 import datetime as dt
 import io
+import multiprocessing
+import os
 import random
 import sys
 import time
@@ -33,13 +36,18 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from app.bootstrap import bootstrap_lock, migrate  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import make_engine  # noqa: E402
+from app.facts.documents import document_format, document_rows  # noqa: E402
 from app.models.enums import EventCategory, MeasureCategory, MeasureKind  # noqa: E402
+from app.registry import BY_NAME, DOCUMENTED_KINDS  # noqa: E402
 from app.search.index import QUOTE_WEIGHT  # noqa: E402
 from app.search.terms import index_terms, normalize  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/reform_facts_scale"
 SEED = 20261127
 CHUNK_ROWS = 50_000
+DOCUMENT_BATCH = 5_000  # facts rendered per batch (the app's own seed loader does 1,000)
+DOCUMENT_COLUMNS = ("kind", "fact_id", "key", "json_zh_en", "json_zh", "json_en", "title_zh", "title_en")
+DOCUMENT_TYPES = ("varchar", "int4", "varchar", "bytea", "bytea", "bytea", "varchar", "varchar")
 YEARS = range(2005, 2025)
 LOADED_TABLES = ("source", "place", "indicator", "observation", "timeline_event", "programme", "reform_measure",
                  "measure_metric", "citation", "search_document", "search_term", "dataset_state")
@@ -591,6 +599,149 @@ def observation_index_estimate(world: World, sample: int = 20_000) -> str:
             f"document; term extraction alone ~{seconds * factor / 60:.0f} min of CPU) — not built")
 
 
+# ── the read model ───────────────────────────────────────────────────────────────────────────────
+
+DOCUMENT_TASK_ROWS = 250_000  # ids per task: the pool hands tasks out one at a time, so both workers stay busy
+_worker_engine = None
+
+
+def document_tasks(conn: psycopg.Connection) -> list[tuple[str, int, int, int]]:
+    """(kind, first id, last id, facts) per task: each documented kind's ids in contiguous ranges, largest first."""
+    tasks = []
+    for kind in DOCUMENTED_KINDS:
+        low, high, count = conn.execute(f"SELECT min(id), max(id), count(*) FROM {kind.table.name}").fetchone()
+        if not count:
+            continue
+        parts = max(1, round(count / DOCUMENT_TASK_ROWS))
+        bounds = [low + (high - low + 1) * k // parts for k in range(parts + 1)]
+        tasks += [(kind.name, bounds[k], bounds[k + 1] - 1, count // parts) for k in range(parts)]
+    return sorted(tasks, key=lambda t: -t[3])
+
+
+def render_documents(task: tuple[str, str, int, int]) -> tuple[str, int, int, int, int, float]:
+    """Render the facts of one kind with lo <= id <= hi through the app's own renderer and COPY them in.
+
+    Runs in a pool worker (or in-process for one worker). Reads with a SQLModel Session, as the seed loader
+    does (app.facts.documents.rebuild_documents), and writes on the Session's own connection, in its
+    transaction, with binary COPY: the documents are exactly the bytes `document_rows` returns.
+    """
+    from sqlalchemy import select, text
+    from sqlmodel import Session
+
+    global _worker_engine
+    url, kind_name, low, high = task
+    if _worker_engine is None:
+        _worker_engine = make_engine(Settings(database_url=url, db_statement_timeout_ms=0))
+    kind = BY_NAME[kind_name]
+    model = kind.model
+    began = time.perf_counter()
+    facts = size = 0
+    with Session(_worker_engine) as session:
+        session.execute(text("SET LOCAL synchronous_commit = off"))
+        raw = session.connection().connection.driver_connection
+        last = low - 1
+        while True:
+            rows = list(session.execute(select(model).where(model.id > last, model.id <= high)
+                                        .order_by(model.id).limit(DOCUMENT_BATCH)).scalars().all())
+            if not rows:
+                break
+            documents = document_rows(session, kind, rows)
+            with raw.cursor() as cur, cur.copy(f"COPY fact_document ({', '.join(DOCUMENT_COLUMNS)}) "
+                                               "FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(list(DOCUMENT_TYPES))
+                for document in documents:
+                    copy.write_row([document[c] for c in DOCUMENT_COLUMNS])
+                    size += len(document["json_zh_en"]) + len(document["json_zh"]) + len(document["json_en"])
+            facts += len(rows)
+            last = rows[-1].id
+            session.expunge_all()  # the identity map would otherwise hold every fact of the range
+        session.commit()
+    return kind_name, low, high, facts, size, time.perf_counter() - began
+
+
+def load_documents(conn: psycopg.Connection, url: str, workers: int) -> dict[str, tuple]:
+    """fact_document for every documented kind; returns {kind: (facts, JSON bytes, worker-seconds)}.
+
+    The (kind, key) unique index is dropped for the load and rebuilt afterwards (the primary key stays: rows
+    arrive in its order within each range).
+    """
+    index = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_fact_document_kind_key'").fetchone()
+    if index:
+        conn.execute('DROP INDEX "ix_fact_document_kind_key"')
+    tasks = [(url, kind, low, high) for kind, low, high, _ in document_tasks(conn)]
+    totals: dict[str, list] = {kind.name: [0, 0, 0.0] for kind in DOCUMENTED_KINDS}
+    done = 0
+    began = time.perf_counter()
+
+    def record(result: tuple[str, int, int, int, int, float]) -> None:
+        nonlocal done
+        kind, low, high, facts, size, seconds = result
+        totals[kind][0] += facts
+        totals[kind][1] += size
+        totals[kind][2] += seconds
+        done += facts
+        print(f"    {kind:12} ids {low:>9,}–{high:>9,}: {facts:>8,} facts in {seconds:6.1f} s "
+              f"({facts / seconds:6.0f}/s per worker; {done:,} done, {time.perf_counter() - began:6.1f} s)",
+              flush=True)
+
+    if workers <= 1:
+        for task in tasks:
+            record(render_documents(task))
+    else:
+        # spawn, not fork: the parent's open connection must not be shared with the children
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            for result in pool.imap_unordered(render_documents, tasks):
+                record(result)
+    if index:
+        conn.execute(index[0])
+    return {kind: tuple(v) for kind, v in totals.items()}
+
+
+def documents_step(conn: psycopg.Connection, url: str, workers: int, timer: Timer) -> None:
+    """Fill fact_document, check one document per fact, and name the renderer in dataset_state.
+
+    With the right `document_format` the app serves these documents as they are; a different one would make
+    a seeding start-up (AUTO_SEED=true) re-render all of them (measure.py serves with AUTO_SEED=false).
+    """
+    with timer.step(f"render the read model: fact_document, the app's renderers, {workers} process(es)") as note:
+        totals = load_documents(conn, url, workers)
+        missing = []
+        for kind in DOCUMENTED_KINDS:
+            facts, documents = conn.execute(
+                f"SELECT (SELECT count(*) FROM {kind.table.name}), "
+                "(SELECT count(*) FROM fact_document WHERE kind = %s)", (kind.name,)).fetchone()
+            if facts != documents:
+                missing.append(f"{kind.name}: {facts} facts, {documents} documents")
+        if missing:
+            raise SystemExit("fact_document incomplete: " + "; ".join(missing))
+        fmt = document_format(DOCUMENTED_KINDS)
+        conn.execute("INSERT INTO dataset_state (id, version, content_sha256, updated_at, document_format) "
+                     "VALUES (1, 1, %s, now(), %s) ON CONFLICT (id) DO UPDATE SET document_format = "
+                     "EXCLUDED.document_format, version = greatest(dataset_state.version, 1)",
+                     ("synthetic-scale-" + str(SEED), fmt))
+        facts = sum(v[0] for v in totals.values())
+        json_bytes = sum(v[1] for v in totals.values())
+        observations = totals.get("observation", (0, 0, 0.0))
+        rate = f", observations {observations[0] / observations[2]:,.0f}/s per worker" if observations[2] else ""
+        note[""] = (f"({facts:,} facts × 3 variants, {json_bytes / 1e9:.2f} GB of JSON{rate}; "
+                    f"document_format {fmt[:12]}…)")
+
+
+def rerender_documents(url: str, libpq_url: str, workers: int, timer: Timer) -> int:
+    """--documents-only: replace fact_document on an already generated database."""
+    if "scale" not in (make_url(url).database or ""):
+        raise SystemExit("refusing: the scale database's name must contain 'scale'")
+    with psycopg.connect(libpq_url, autocommit=True) as conn:
+        conn.execute("TRUNCATE fact_document")
+        documents_step(conn, url, workers, timer)
+        with timer.step("VACUUM (ANALYZE) fact_document"):
+            conn.execute("VACUUM (ANALYZE) fact_document")
+        size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('fact_document'))").fetchone()[0]
+    timer.report()
+    print(f"\nfact_document with its indexes and TOAST: {size}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -599,10 +750,16 @@ def main() -> int:
     parser.add_argument("--counties-per-prefecture", type=int, default=9)
     parser.add_argument("--events-per-county", type=int, default=10)
     parser.add_argument("--measures-per-county", type=int, default=15)
+    parser.add_argument("--document-workers", type=int, default=min(2, os.cpu_count() or 1),
+                        help="processes rendering fact_document (default: 2, or 1 on one core)")
+    parser.add_argument("--documents-only", action="store_true",
+                        help="keep the database; only re-render fact_document (after a renderer change)")
     args = parser.parse_args()
     url = args.database_url
     libpq_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     timer = Timer()
+    if args.documents_only:
+        return rerender_documents(url, libpq_url, args.document_workers, timer)
 
     with timer.step("generate places, indicators, events, measures in memory") as note:
         world = World(args.provinces, args.prefectures_per_province, args.counties_per_prefecture,
@@ -641,6 +798,7 @@ def main() -> int:
             note[""] = f"({len(recreate)} statements)"
         conn.commit()
         conn.autocommit = True
+        documents_step(conn, url, args.document_workers, timer)
         with timer.step("VACUUM (ANALYZE) — visibility map for index-only scans, planner statistics"):
             conn.execute("VACUUM (ANALYZE)")
         with timer.step("check citation offsets against source bodies") as note:
@@ -658,12 +816,14 @@ def main() -> int:
             if bad or uncited:
                 raise SystemExit("citation check failed")
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LOADED_TABLES}
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in (*LOADED_TABLES, "fact_document")}
+        read_model = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('fact_document'))").fetchone()[0]
 
     with timer.step("estimate: search index over observations"):
         print("  " + observation_index_estimate(world))
     timer.report()
-    print(f"\ndatabase size: {size}")
+    print(f"\ndatabase size: {size} (fact_document with its indexes and TOAST: {read_model})")
     print("rows: " + ", ".join(f"{t}={n:,}" for t, n in counts.items()))
     return 0
 
