@@ -9,7 +9,7 @@ import pytest
 from app.api import cache as cache_module
 from app.api.cache import ResponseCache
 from app.config import Settings
-from app.ops.routes import RouteTemplates
+from app.api.routes import RouteTemplates
 
 
 class Dataset:

@@ -18,7 +18,7 @@ from app.main import create_app
 from app.ops.logs import JsonFormatter
 from app.ops.metrics import RequestMetrics
 from app.ops.middleware import OpsMiddleware
-from app.ops.routes import RouteTemplates
+from app.api.routes import RouteTemplates
 
 PROBLEM = "application/problem+json"
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.negotiation import accept_key, accepts_gzip, choose_language, field_values
 from app.config import Settings
-from app.ops.routes import ROUTE_SCOPE_KEY, route_template
+from app.api.routes import ROUTE_SCOPE_KEY, route_template
 
 log = logging.getLogger("reform_facts.cache")
 GZIP_MIN_BYTES = 1024

@@ -10,7 +10,7 @@ from app.config import Settings
 from app.ops import health, metrics
 from app.ops.logs import configure_logging
 from app.ops.middleware import OpsMiddleware
-from app.ops.routes import RouteTemplates
+from app.api.routes import RouteTemplates
 
 
 def install_ops(app: FastAPI, settings: Settings) -> None:
@@ -19,7 +19,7 @@ def install_ops(app: FastAPI, settings: Settings) -> None:
     app.state.metrics_registry = registry
     app.include_router(health.router)
     app.include_router(metrics.router)
-    # Shared with the response cache (app.ops.routes.route_template) so both name routes the same way.
+    # Shared with the response cache (app.api.routes.route_template) so both name routes the same way.
     app.state.route_templates = RouteTemplates()
     app.add_middleware(OpsMiddleware, settings=settings, metrics=metrics.RequestMetrics(registry),
                        routes=app.state.route_templates)

@@ -19,7 +19,7 @@ from app.ops.headers import CORS_METHODS, ResponseHeaders
 from app.ops.logs import ACCESS_LOGGER, REQUEST_ID
 from app.ops.metrics import UNMATCHED, RequestMetrics
 from app.ops.ratelimit import TokenBuckets
-from app.ops.routes import ROUTE_SCOPE_KEY, RouteTemplates
+from app.api.routes import ROUTE_SCOPE_KEY, RouteTemplates
 
 access_log = logging.getLogger(ACCESS_LOGGER)
 MAX_REQUEST_ID = 128
