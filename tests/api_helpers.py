@@ -6,21 +6,14 @@ import httpx
 from fastapi.testclient import TestClient
 
 from app.config import REPO_ROOT
+from app.registry import DOCUMENTED_KINDS
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 SOURCE_SLUG = "economic-daily-2020-10-20-longgang"
 SOURCE_BODY = (REPO_ROOT / "seed_data" / "sources" / f"{SOURCE_SLUG}.txt").read_text(encoding="utf-8")
 
 # Every top-level collection, with the key that identifies an item of it.
-COLLECTIONS = {
-    "/v1/events": "slug",
-    "/v1/places": "slug",
-    "/v1/indicators": "code",
-    "/v1/observations": "slug",
-    "/v1/measures": "slug",
-    "/v1/programmes": "slug",
-    "/v1/sources": "slug",
-}
+COLLECTIONS = {kind.url_root: kind.key for kind in DOCUMENTED_KINDS}
 
 
 def get_json(client: TestClient, url: str, **params: Any) -> Any:
