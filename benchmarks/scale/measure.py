@@ -1,18 +1,23 @@
-"""Measures the API on the synthetic scale database: server-side p50/p95 per case, and the query plans.
+"""Measures the API on the synthetic scale database: server-side p50/p95 and throughput per case, and plans.
 
 Starts `python -m app serve` against the scale database (AUTO_SEED=false, so the real seed never
-goes into it; CACHE_MAX_ENTRIES=0, so every request takes the database path), sends each case
-sequentially, and reads each request's server-side duration from the app's JSON access log (matched
-by X-Request-ID). Then it replays one request per case in-process with every SQL statement recorded,
-runs EXPLAIN (ANALYZE, BUFFERS) on each, and writes figures and plans to RESULTS.md.
+goes into it and the stored documents are served as generated; CACHE_MAX_ENTRIES=0, so every request
+takes the database path; WORKERS=1, one uvicorn process), sends each case sequentially, and reads each
+request's server-side duration from the app's JSON access log (matched by X-Request-ID). Then `wrk`
+drives each case with several connections for a few seconds against that one worker (req/s per worker).
+Then it replays one request per case in-process with every SQL statement recorded, runs
+EXPLAIN (ANALYZE, BUFFERS) on each, and adds a dated section (with the git commit) to RESULTS.md,
+keeping the earlier sections.
 
-    python benchmarks/scale/measure.py [--database-url URL] [--requests 200]
+    python benchmarks/scale/measure.py [--database-url URL] [--requests 200] [--wrk-seconds 5]
 """
 
 import argparse
 import datetime as dt
 import logging
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,6 +41,9 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/reform_facts_scale"
 DEEP_PAGES = 10_000
 DEEP_LIMIT = 50
 DEEP_FILTERED_LIMIT = 10  # one indicator has 111,600 observations: 10,000 pages of 10
+# The issue's target for the read model's list pages (marked `target` in choose_cases).
+TARGET_P50_MS = 3.0
+TARGET_RPS = 1_000
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -76,12 +84,10 @@ def choose_cases(engine) -> list[dict]:
     cases = [
         ("time series: one place, one indicator", "/v1/indicators/gdp-all/observations",
          {"place": place.slug, "limit": 50}, None),
-        ("filtered page: indicator + period", "/v1/observations",
-         {"indicator": "gdp-all", "period": "2020-H1", "limit": 50}, None),
+        (FILTERED_CASE, "/v1/observations", {"indicator": "gdp-all", "period": "2020-H1", "limit": 50}, None),
         ("filtered page: events by category + date_from", "/v1/events",
          {"category": "reform", "date_from": "2015-01-01", "limit": 50}, None),
-        (f"deep page: /v1/observations, page {DEEP_PAGES + 1} by cursor", "/v1/observations",
-         {"limit": DEEP_LIMIT, "cursor": cursor_all}, check_all),
+        (deep_case(), "/v1/observations", {"limit": DEEP_LIMIT, "cursor": cursor_all}, check_all),
         (f"deep page: indicator=gdp-all, page {DEEP_PAGES + 1} by cursor", "/v1/observations",
          {"indicator": "gdp-all", "limit": DEEP_FILTERED_LIMIT, "cursor": cursor_ind}, check_ind),
         (f"search: Chinese 2-char place name '{word_zh}'", "/v1/search", {"q": word_zh, "limit": 20}, None),
@@ -91,7 +97,15 @@ def choose_cases(engine) -> list[dict]:
         ("search: English word 'homestead' (~1/12 of measures)", "/v1/search", {"q": "homestead", "limit": 20},
          None),
     ]
-    return [{"name": name, "url": f"{path}?{urlencode(params)}", "check": check} for name, path, params, check in cases]
+    return [{"name": name, "url": f"{path}?{urlencode(params)}", "check": check,
+             "target": name in (FILTERED_CASE, deep_case())} for name, path, params, check in cases]
+
+
+FILTERED_CASE = "filtered page: indicator + period"
+
+
+def deep_case() -> str:
+    return f"deep page: /v1/observations, page {DEEP_PAGES + 1} by cursor"
 
 
 def start_server(url: str, port: int, log_path: Path) -> subprocess.Popen:
@@ -136,6 +150,40 @@ def run_cases(cases: list[dict], port: int, n: int, warmup: int) -> None:
                 wall.append((time.perf_counter() - began) * 1000)
             case["client_ms"] = wall
             print(f"  {case['name']}: client p50 {statistics.median(wall):.1f} ms", flush=True)
+
+
+def run_throughput(cases: list[dict], port: int, wrk: str, seconds: int, connections: int, threads: int) -> None:
+    """req/s per case with `wrk` against the one worker: `connections` keep-alive connections for `seconds`.
+
+    wrk sends the headers the sequential client sends (Accept, Accept-Encoding), so both measure the same
+    responses. Any non-2xx answer or socket error is recorded with the figure (and makes it suspect).
+    """
+    with httpx.Client() as client:  # its default headers, which run_cases sent
+        headers = [arg for name in ("Accept", "Accept-Encoding") for arg in ("-H", f"{name}: {client.headers[name]}")]
+    for case in cases:
+        command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *headers,
+                   f"http://127.0.0.1:{port}{case['url']}"]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        case["wrk"] = parse_wrk(out)
+        errors = case["wrk"]["non_2xx"] + case["wrk"]["socket_errors"]
+        print(f"  {case['name']}: {case['wrk']['rps']:,.0f} req/s ({connections} connections, {seconds} s"
+              f"{f'; {errors} errors' if errors else ''})", flush=True)
+
+
+def parse_wrk(out: str) -> dict:
+    def latency_ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    percentiles = {m.group(1): latency_ms(m.group(2))
+                   for m in re.finditer(r"^\s+(50|90|99)%\s+(\S+)$", out, re.MULTILINE)}
+    return {"rps": rps, "requests": requests, "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "socket_errors": sum(int(x) for x in socket.groups()) if socket else 0,
+            "p50_ms": percentiles.get("50"), "p99_ms": percentiles.get("99")}
 
 
 def server_durations(log_path: Path, cases: list[dict]) -> None:
@@ -196,22 +244,54 @@ def execution_ms(plan: str) -> float:
     return float("nan")
 
 
-def write_results(path: Path, cases: list[dict], n: int, url: str, label: str) -> None:
-    lines = [f"## {label}", "",
-             f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC against `{url}`; {n} sequential requests "
-             "per case after warm-up, response cache off (CACHE_MAX_ENTRIES=0). *server* = the app's own "
-             "`duration_ms` (access log, whole ASGI stack); *client* = wall time on localhost; *cold* = the "
-             "first request of the case (its count not yet cached); *SQL* = sum of the statements' "
-             "EXPLAIN ANALYZE execution times for one request.", "",
-             "| case | total | server p50 | server p95 | client p50 | cold | SQL (EXPLAIN ANALYZE) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+def code_state() -> str:
+    """The commit measured, and whether the app's code in the working tree differs from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False).stdout.strip()
+
+    commit = git("rev-parse", "--short=10", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--", "app", "migrations", "pyproject.toml").splitlines()
+    if changed:
+        files = ", ".join(entry[3:] for entry in changed[:6]) + (" …" if len(changed) > 6 else "")
+        return f"commit {commit} + uncommitted changes to {len(changed)} file(s): {files}"
+    return f"commit {commit}"
+
+
+def write_results(path: Path, cases: list[dict], run: dict) -> None:
+    """Add this run's section to RESULTS.md, above the earlier ones (which stay as history)."""
+    n, wrk = run["requests"], run["wrk"]
+    method = (
+        f"Against `{run['url']}`; {n} sequential requests per case after warm-up, then `wrk` "
+        f"({wrk['connections']} connections, {wrk['threads']} thread, {wrk['seconds']} s per case) against the "
+        "same single app worker (one uvicorn process, WORKERS=1); response cache off (CACHE_MAX_ENTRIES=0), "
+        "access log on. *server* = the app's own `duration_ms` (access log, whole ASGI stack); *client* = wall "
+        "time on localhost; *cold* = the first request of the case (its count not yet cached); *SQL* = sum of "
+        "the statements' EXPLAIN ANALYZE execution times for one request; *req/s* = wrk's requests per second "
+        "for the one worker, *wrk p50/p99* its latencies under that load. Load average (1 min) before / after: "
+        f"{run['load_before']:.2f} / {run['load_after']:.2f} on {os.cpu_count()} CPUs.")
+    header = ("| case | total | server p50 | server p95 | client p50 | cold | SQL (EXPLAIN ANALYZE) "
+              "| req/s (1 worker) | wrk p50 / p99 |")
+    lines = [f"## {run['started']:%Y-%m-%d %H:%M} UTC, {run['code']}: {run['label']}", "", method, "", header,
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for case in cases:
         sql_ms = sum(execution_ms(p) for _, _, p in case.get("plans", []))
         check = "" if case.get("check_ok") in (None, True) else " **(first row WRONG)**"
         lines.append(
             f"| {case['name']}{check} | {case['total']:,} | {statistics.median(case['server_ms']):.1f} ms | "
             f"{pct(case['server_ms'], 0.95):.1f} ms | {statistics.median(case['client_ms']):.1f} ms | "
-            f"{case['cold_ms']:.1f} ms | {sql_ms:.1f} ms |")
+            f"{case['cold_ms']:.1f} ms | {sql_ms:.1f} ms | {throughput_cell(case)} | {wrk_latency_cell(case)} |")
+    targets = [case for case in cases if case["target"]]
+    if targets:
+        lines += ["", f"Target (the issue): server p50 ≤ {TARGET_P50_MS:g} ms and ≥ {TARGET_RPS:,} req/s per worker.",
+                  "", "| case | server p50 | req/s (1 worker) | met |", "|---|---:|---:|---|"]
+        for case in targets:
+            p50 = statistics.median(case["server_ms"])
+            rps = case.get("wrk", {}).get("rps")
+            if rps is None:
+                verdict = f"p50 {'yes' if p50 <= TARGET_P50_MS else 'no'}; req/s not measured"
+            else:
+                verdict = "yes" if p50 <= TARGET_P50_MS and rps >= TARGET_RPS and not wrk_errors(case) else "no"
+            lines.append(f"| {case['name']} | {p50:.1f} ms | {throughput_cell(case)} | {verdict} |")
     lines += ["", "Requests:", ""]
     lines += [f"- {case['name']}: `{case['url'][:160]}{'…' if len(case['url']) > 160 else ''}`" for case in cases]
     lines += ["", "### Query plans", ""]
@@ -222,7 +302,29 @@ def write_results(path: Path, cases: list[dict], n: int, url: str, label: str) -
                       " ".join(statement.split())[:140].replace("<", "&lt;") + "</summary>", "",
                       "```sql", statement.strip(), f"-- parameters: {parameters}", "```", "", "```",
                       plan, "```", "", "</details>", ""]
-    path.write_text("\n".join(lines) + "\n")
+    section = "\n".join(lines) + "\n"
+    old = path.read_text() if path.exists() else "# Scale results\n\n"
+    first = re.search(r"^## ", old, re.MULTILINE)  # the newest section goes first, below the file's introduction
+    at = first.start() if first else len(old)
+    path.write_text(old[:at] + section + "\n" + old[at:])
+
+
+def wrk_errors(case: dict) -> int:
+    return case["wrk"]["non_2xx"] + case["wrk"]["socket_errors"] if "wrk" in case else 0
+
+
+def throughput_cell(case: dict) -> str:
+    if "wrk" not in case:
+        return "–"
+    errors = wrk_errors(case)
+    return f"{case['wrk']['rps']:,.0f}" + (f" (**{errors} errors**)" if errors else "")
+
+
+def wrk_latency_cell(case: dict) -> str:
+    w = case.get("wrk")
+    if not w or w["p50_ms"] is None:
+        return "–"
+    return f"{w['p50_ms']:.1f} / {w['p99_ms']:.1f} ms"
 
 
 def main() -> int:
@@ -233,9 +335,18 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--deep-pages", type=int, default=DEEP_PAGES, help="how deep the cursor cases start")
+    parser.add_argument("--wrk-seconds", type=int, default=5, help="wrk run per case; 0 skips throughput")
+    parser.add_argument("--wrk-connections", type=int, default=8)
+    parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--label", default="Results")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
     args = parser.parse_args()
+    wrk = shutil.which("wrk")
+    if args.wrk_seconds and not wrk:
+        raise SystemExit("wrk is not installed (apt-get install -y wrk), or pass --wrk-seconds 0")
+    started, load_before, code = dt.datetime.now(dt.UTC), os.getloadavg()[0], code_state()
+    if load_before > 0.5:
+        print(f"warning: load average {load_before:.2f}: the machine is not quiet, figures will be noisy", flush=True)
     DEEP_PAGES = args.deep_pages
     engine = create_engine(args.database_url)
     cases = choose_cases(engine)
@@ -245,16 +356,23 @@ def main() -> int:
     process = start_server(args.database_url, args.port, log_path)
     try:
         run_cases(cases, args.port, args.requests, args.warmup)
+        if args.wrk_seconds:
+            print(f"throughput: wrk, {args.wrk_connections} connections, {args.wrk_seconds:g} s per case", flush=True)
+            run_throughput(cases, args.port, wrk, args.wrk_seconds, args.wrk_connections, args.wrk_threads)
     finally:
         process.terminate()
         process.wait(timeout=30)
     server_durations(log_path, cases)
     print("capturing query plans", flush=True)
     capture_plans(args.database_url, cases)
-    write_results(args.out, cases, args.requests, args.database_url, args.label)
+    run = {"requests": args.requests, "url": args.database_url, "label": args.label, "started": started,
+           "code": code, "load_before": load_before, "load_after": os.getloadavg()[0],
+           "wrk": {"connections": args.wrk_connections, "threads": args.wrk_threads, "seconds": args.wrk_seconds}}
+    write_results(args.out, cases, run)
     for case in cases:
         print(f"{case['name']:70} total {case['total']:>9,}  server p50 {statistics.median(case['server_ms']):6.1f}"
-              f"  p95 {pct(case['server_ms'], 0.95):6.1f}  cold {case['cold_ms']:7.1f} ms")
+              f"  p95 {pct(case['server_ms'], 0.95):6.1f}  cold {case['cold_ms']:7.1f} ms  "
+              f"{throughput_cell(case):>8} req/s")
     print(f"wrote {args.out}")
     return 0
 
