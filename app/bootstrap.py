@@ -43,8 +43,8 @@ def alembic_config(connection: Connection | None = None) -> "Config":
     return config
 
 
-_REVISION_RE = re.compile(r"""^revision: str = ["'](\w+)["']""", re.M)
-_DOWN_REVISION_RE = re.compile(r"""^down_revision: str \| None = ["'](\w+)["']""", re.M)
+_REVISION_RE = re.compile(r"""^revision: str = ["'](\w+)["']""", re.MULTILINE)
+_DOWN_REVISION_RE = re.compile(r"""^down_revision: str \| None = ["'](\w+)["']""", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)  # both known_revisions() and head_revision() read them; the files do not change

@@ -1,14 +1,14 @@
 """Engine factory, session dependency, the constraint naming convention and exact-decimal storage."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import Request
 from sqlalchemy import Connection, Engine, String, create_engine, event
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 
@@ -94,14 +94,6 @@ def _ensure_sqlite_dir(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 async def in_connection(request: Request, work: Callable[[Connection], T]) -> T:

@@ -8,8 +8,8 @@ import pytest
 
 from app.api import cache as cache_module
 from app.api.cache import ResponseCache
-from app.config import Settings
 from app.api.routes import RouteTemplates
+from app.config import Settings
 
 
 class Dataset:

@@ -113,7 +113,7 @@ def test_stateful_links(api_schema: schemathesis.BaseSchema) -> None:
         pytest.skip("the schema has no links, declared or inferred: no stateful phase applies")
 
     class Machine(base):  # type: ignore[misc,valid-type]
-        def validate_response(self, response, case, additional_checks=None, **kwargs):  # noqa: ANN001
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS)
 
     Machine.run(settings=STATEFUL_SETTINGS)

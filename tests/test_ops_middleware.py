@@ -13,12 +13,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from app.api.routes import RouteTemplates
 from app.config import Settings
 from app.main import create_app
 from app.ops.logs import JsonFormatter
 from app.ops.metrics import RequestMetrics
 from app.ops.middleware import OpsMiddleware
-from app.api.routes import RouteTemplates
 
 PROBLEM = "application/problem+json"
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from app.config import Settings
 from app.db import make_engine
-from app.models import Citation, DatasetState, Metric, Observation, Measure, Event
+from app.models import Citation, DatasetState, Event, Measure, Metric, Observation
 from app.seed.export import export_seed
 from app.seed.validate import SeedError
 from app.seed.yamlio import dump_yaml, read_yaml

@@ -1,8 +1,8 @@
 """The dataset version a request works with, and the exact totals and facet counts cached under it.
 
 Data changes only when a seed (later: a curation write) commits and bumps `dataset_state.version`.
-A request reads that version at most once: the response cache, when it checks, leaves the value in
-the request's scope, and the page reader takes it from there or reads it and leaves it for the cache.
+A request reads that version at most once: the response cache, when its check is due, leaves what it
+read in the request's scope, and the page reader takes it from there or else reads it itself.
 """
 
 from collections import OrderedDict
@@ -24,6 +24,7 @@ def read_dataset_version(connection: Connection) -> tuple | None:
 
 
 def remember_version(scope: Scope, version: tuple | None) -> None:
+    """Hand a version read by an outer layer (the response cache) to the page reader."""
     scope[VERSION_SCOPE_KEY] = version
 
 

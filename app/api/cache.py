@@ -18,12 +18,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import anyio
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.aggregates import read_dataset_version, remember_version
 from app.api.negotiation import accept_key, accepts_gzip, choose_language, field_values
-from app.config import Settings
 from app.api.routes import ROUTE_SCOPE_KEY, route_template
+from app.config import Settings
 
 log = logging.getLogger("reform_facts.cache")
 GZIP_MIN_BYTES = 1024
@@ -79,7 +80,7 @@ class ResponseCache:
         self.check_interval = settings.version_check_interval
         self.entries: OrderedDict[tuple, Rendered] = OrderedDict()
         self.bytes = 0
-        self.version: int | None = None
+        self.version: tuple | None = None
         # Bumped whenever the entries are dropped. A render that began under an older generation may have
         # read the old data, so it is served to its own client but never stored.
         self.generation = 0
@@ -139,6 +140,8 @@ class ResponseCache:
         except Exception as exc:  # the database is away: keep what we have, the next check retries
             log.warning("dataset version check failed: %s", type(exc).__name__)
             version = self.version
+        else:
+            remember_version(scope, version)  # the page reader's totals use this read, not a second one
         finally:
             self.checking = False
             self.checked_at = time.monotonic()
@@ -198,6 +201,6 @@ class ResponseCache:
         await send({"type": "http.response.body", "body": body})
 
 
-def _read_version(engine: Engine) -> int | None:
+def _read_version(engine: Engine) -> tuple | None:
     with engine.connect() as connection:
-        return connection.execute(text("SELECT version FROM dataset_state WHERE id = 1")).scalar()
+        return read_dataset_version(connection)

@@ -18,7 +18,6 @@ from app.api.negotiation import Format, Lang
 from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.errors import InvalidParameter
 
-
 _LANG = Field(default=None, description="Languages of text fields; overrides Accept-Language. Default: both.")
 _FORMAT = Field(default=None, description="Response format; overrides Accept.")
 
@@ -73,7 +72,7 @@ NOT_FILTERS = frozenset({"sort", "facet", "limit", "cursor", "lang", "format"})
 
 def _normal(value: Any) -> Any:
     if isinstance(value, list):
-        return tuple(sorted(set(_normal(v) for v in value)))
+        return tuple(sorted({_normal(v) for v in value}))
     return value.value if isinstance(value, Enum) else value
 
 

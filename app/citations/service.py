@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from app.models import Citation
+from app.models import Citation, cited_fact
 from app.registry import CITED_KINDS
 
 CITATION = Citation.__table__
@@ -33,9 +33,5 @@ def fact_refs(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
         urls = kind.url_of_part(session, wanted) if kind.url_of_part else {i: kind.url(k) for i, k in keys.items()}
         for fact_id, key in keys.items():
             refs[(column, fact_id)] = {"type": kind.name, "slug": key, "url": urls[fact_id]}
-    return [{"quote": c.quote, "start": c.start_offset, "end": c.end_offset, "fact": refs[_cited(c)]} for c in rows]
+    return [{"quote": c.quote, "start": c.start_offset, "end": c.end_offset, "fact": refs[cited_fact(c)]} for c in rows]
 
-
-def _cited(citation: Any) -> tuple[str, int]:
-    column = next(kind.cited_by for kind in CITED_KINDS if getattr(citation, kind.cited_by) is not None)
-    return column, getattr(citation, column)

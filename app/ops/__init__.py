@@ -6,11 +6,11 @@ outermost of the app's own layers and sees every request, cached or not.
 
 from fastapi import FastAPI
 
+from app.api.routes import RouteTemplates
 from app.config import Settings
 from app.ops import health, metrics
 from app.ops.logs import configure_logging
 from app.ops.middleware import OpsMiddleware
-from app.api.routes import RouteTemplates
 
 
 def install_ops(app: FastAPI, settings: Settings) -> None:

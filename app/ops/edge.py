@@ -166,7 +166,6 @@ class EdgeHttpProtocol(HttpToolsProtocol):
 
     def _refuse(self, status: int, detail: str, type_slug: str) -> None:
         self._answer_and_close(status, detail, type_slug)
-        return None
 
     def send_400_response(self, msg: str) -> None:
         # uvicorn calls this when the parser fails.

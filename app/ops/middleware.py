@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.routes import ROUTE_SCOPE_KEY, RouteTemplates
 from app.config import Settings
 from app.errors import echoed, problem
 from app.ops.clients import TrustedProxies, forwarded_scheme
@@ -19,7 +20,6 @@ from app.ops.headers import CORS_METHODS, ResponseHeaders
 from app.ops.logs import ACCESS_LOGGER, REQUEST_ID
 from app.ops.metrics import UNMATCHED, RequestMetrics
 from app.ops.ratelimit import TokenBuckets
-from app.api.routes import ROUTE_SCOPE_KEY, RouteTemplates
 
 access_log = logging.getLogger(ACCESS_LOGGER)
 MAX_REQUEST_ID = 128

@@ -1,7 +1,9 @@
 """Places as API documents."""
 
+from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.facts.kind import Languages, item_url
@@ -28,10 +30,9 @@ def render_places(session: Session, rows: list[Place], languages: Languages) -> 
     ]
 
 
-def search_aliases(session: Session):  # type: ignore[no-untyped-def]
+def search_aliases(session: Session) -> Iterator[tuple[str, str, int, str]]:
     """Each place's other names, indexed after its fields and quotes (weight 4)."""
-    for slug, aliases in session.execute(Place.__table__.select().with_only_columns(
-            Place.__table__.c.slug, Place.__table__.c.aliases).order_by(Place.__table__.c.id)):
+    for slug, aliases in session.execute(select(Place.slug, Place.aliases).order_by(Place.id)):
         for alias in aliases:
             yield slug, "alias_zh", 4, alias["zh"]
             yield slug, "alias_en", 4, alias["en"]

@@ -3,11 +3,10 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
-
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 from sqlmodel import Session
+from starlette.responses import Response
 
 from app.api.links import page_url
 from app.api.negotiation import negotiate

@@ -8,14 +8,14 @@ from sqlmodel import Session, select
 
 from app.models import (
     Citation,
+    Event,
     Indicator,
+    Measure,
     Metric,
     Observation,
     Place,
     Programme,
-    Measure,
     Source,
-    Event,
     cited_fact,
 )
 from app.seed.schemas import EventIn, IndicatorIn, MeasureIn, MetricIn, ObservationIn, PlaceIn, ProgrammeIn, SourceIn

@@ -10,20 +10,20 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
+from app.facts.documents import document_format, rebuild_documents
 from app.models import (
     Citation,
     DatasetState,
+    Event,
     Indicator,
+    Measure,
     Metric,
     Observation,
     Place,
     Programme,
-    Measure,
     Source,
-    Event,
     cited_fact,
 )
-from app.facts.documents import document_format, rebuild_documents
 from app.registry import DOCUMENTED_KINDS
 from app.search.index import rebuild_search_index
 from app.seed.schemas import CitationIn

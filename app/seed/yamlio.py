@@ -51,7 +51,7 @@ SeedDumper.add_representer(str, _represent_str)
 
 def read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as f:
-        return yaml.load(f, Loader=SeedLoader)  # noqa: S506 (SeedLoader is a SafeLoader)
+        return yaml.load(f, Loader=SeedLoader)
 
 
 def dump_yaml(data: Any) -> str:
