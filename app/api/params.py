@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
-from fastapi.params import Depends
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement
 
@@ -111,5 +110,3 @@ def _clean_text(raw: str, name: str) -> str:
         raise InvalidParameter(name, "contains a NUL character")
     return text
 
-
-CleanQuery = Depends(clean_query_text)

@@ -8,13 +8,14 @@ from starlette.responses import Response
 from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.events.kind import KIND
 from app.events.params import EventParams
 from app.events.schemas import EventOut
 
-router = APIRouter(tags=["timeline"])
+router = APIRouter(tags=["timeline"], route_class=QueryModelRoute)
 
 
 @router.get(

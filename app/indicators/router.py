@@ -8,13 +8,14 @@ from starlette.responses import Response
 from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.indicators.kind import KIND
 from app.indicators.params import IndicatorParams
 from app.indicators.schemas import IndicatorOut
 
-router = APIRouter(tags=["indicators"])
+router = APIRouter(tags=["indicators"], route_class=QueryModelRoute)
 
 
 @router.get("/indicators", response_model=Page[IndicatorOut], summary="List indicators",

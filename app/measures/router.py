@@ -8,13 +8,14 @@ from starlette.responses import Response
 from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.measures.kind import KIND
 from app.measures.params import MeasureParams
 from app.measures.schemas import MeasureOut
 
-router = APIRouter(tags=["reforms"])
+router = APIRouter(tags=["reforms"], route_class=QueryModelRoute)
 
 
 @router.get("/measures", response_model=Page[MeasureOut], summary="List reform measures",

@@ -13,11 +13,12 @@ from app.api.negotiation import negotiate
 from app.api.params import ItemParams
 from app.api.render import render
 from app.api.responses import ITEM_ERRORS
+from app.api.routing import QueryModelRoute
 from app.db import in_connection
 from app.models import Citation, DatasetState
 from app.registry import KINDS
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], route_class=QueryModelRoute)
 LICENCE = {
     "data": "CC BY 4.0 — the structured facts and English texts of Reform Facts",
     "quotes": "Quoted source text remains © its publisher and is quoted for citation",

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import NotFound
@@ -16,7 +17,7 @@ from app.observations.kind import KIND
 from app.observations.params import INDICATOR, OBSERVATION, ObservationParams, SeriesParams
 from app.observations.schemas import ObservationOut
 
-router = APIRouter(tags=["indicators"])
+router = APIRouter(tags=["indicators"], route_class=QueryModelRoute)
 
 
 @router.get("/indicators/{code}/observations", response_model=Page[ObservationOut],

@@ -8,13 +8,14 @@ from starlette.responses import Response
 from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.places.kind import KIND
 from app.places.params import PlaceParams
 from app.places.schemas import PlaceOut
 
-router = APIRouter(tags=["places"])
+router = APIRouter(tags=["places"], route_class=QueryModelRoute)
 
 
 @router.get("/places", response_model=Page[PlaceOut], summary="List places",

@@ -8,13 +8,14 @@ from starlette.responses import Response
 from app.api.collection import item, list_page
 from app.api.params import ItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.programmes.kind import KIND
 from app.programmes.params import ProgrammeParams
 from app.programmes.schemas import ProgrammeOut
 
-router = APIRouter(tags=["reforms"])
+router = APIRouter(tags=["reforms"], route_class=QueryModelRoute)
 
 
 @router.get("/programmes", response_model=Page[ProgrammeOut], summary="List programmes",

@@ -14,6 +14,7 @@ from app.api.pagination import decode_rank_cursor, encode_rank_cursor
 from app.api.params import PageParams, list_of
 from app.api.render import render
 from app.api.responses import LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import InvalidParameter
@@ -22,7 +23,7 @@ from app.search import service
 from app.search.schemas import SearchHit
 from app.search.terms import query_units
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], route_class=QueryModelRoute)
 HitType = Literal[tuple(kind.name for kind in SEARCHED_KINDS)]  # type: ignore[valid-type]
 
 

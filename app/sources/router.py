@@ -10,6 +10,7 @@ from app.api.collection import item, list_page
 from app.api.negotiation import TEXT_PLAIN, accepts_media, field_value
 from app.api.params import ItemParams, NoParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
+from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import NotAcceptable, NotFound
@@ -18,7 +19,7 @@ from app.sources.kind import KIND
 from app.sources.params import SourceParams
 from app.sources.schemas import SourceOut
 
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], route_class=QueryModelRoute)
 SOURCE = Source.__table__
 
 
