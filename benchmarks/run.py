@@ -103,8 +103,8 @@ def main() -> int:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(text)
     if args.record:
-        (HERE / "RESULTS.md").write_text(text)
-    log(f"wrote {RESULTS / 'latest.md'}" + (" and benchmarks/RESULTS.md" if args.record else ""))
+        args.record_to.write_text(text)
+    log(f"wrote {RESULTS / 'latest.md'}" + (f" and {args.record_to}" if args.record else ""))
     return 0
 
 
@@ -178,7 +178,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--datasette-python", default=os.environ.get("BENCH_DATASETTE_PYTHON"),
                    help="a Python with datasette 0.65 (default: this one if it has it, else a venv made in "
                         "benchmarks/results/.datasette-venv)")
-    p.add_argument("--record", action="store_true", help="also write benchmarks/RESULTS.md (the committed copy)")
+    p.add_argument("--record", action="store_true", help="also write the committed copy (--record-to)")
+    p.add_argument("--record-to", type=Path, default=HERE / "RESULTS.md",
+                   help="where --record writes: RESULTS.md (as deployed) or, with CACHE_MAX_ENTRIES=0 in the "
+                        "environment, RESULTS-cold.md (every request a cold page)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs, recorded bodies)")
     args = p.parse_args()
     args.log_endpoints = [e for e in args.log_endpoints.split(",") if e]
@@ -323,6 +326,8 @@ def markdown(args, rows, runs, checks, cold, rss, notes, datasette_version, load
         "20 rows); **datasette** = benchmarks/datasette_app.py (immutable copy, "
         f"`{DATASETTE.url}`)",
         f"- endpoints: {endpoints}",
+        "- response cache: " + ("**off** (`CACHE_MAX_ENTRIES=0`): every request of ours is a cold page"
+                                if os.environ.get("CACHE_MAX_ENTRIES") == "0" else "on (as deployed)"),
         "",
         "## Results",
         "",

@@ -9,17 +9,20 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.types import Scope
 
 VERSION_SCOPE_KEY = "reform_facts.dataset_version"
-_READ_VERSION = text("SELECT version, updated_at FROM dataset_state WHERE id = 1")
+_READ_VERSION = "SELECT version, updated_at FROM dataset_state WHERE id = 1"
 
 
 def read_dataset_version(connection: Connection) -> tuple | None:
-    """(version, updated_at): updated_at too, so a database recreated from scratch is never taken for the old one."""
-    row = connection.execute(_READ_VERSION).first()
+    """(version, updated_at): updated_at too, so a database recreated from scratch is never taken for the old one.
+
+    Plain SQL to the driver: every cold page reads this, and it needs no statement compilation or caching.
+    """
+    row = connection.exec_driver_sql(_READ_VERSION).first()
     return tuple(row) if row else None
 
 
