@@ -12,6 +12,6 @@ class DatasetState(SQLModel, table=True):
     version: int = 0
     content_sha256: str = Field(default="", max_length=64)  # of the seed files last loaded
     updated_at: dt.datetime
-    # The renderer that wrote the fact documents (app.facts.documents.DOCUMENT_FORMAT): a start-up whose
+    # The code that wrote the fact documents (app.facts.documents.document_format()): a start-up whose
     # code renders differently rebuilds them, even when the seed files are unchanged.
     document_format: str = Field(default="", max_length=64)
