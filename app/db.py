@@ -1,14 +1,15 @@
-"""Engine factory, session dependency, the constraint naming convention and exact-decimal storage."""
+"""Engine factory, how read routes use a connection, the constraint naming convention and exact-decimal storage."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import anyio
 from fastapi import Request
 from sqlalchemy import Connection, Engine, String, create_engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
-from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 
@@ -99,17 +100,42 @@ def _ensure_sqlite_dir(url: str) -> None:
 async def in_connection(request: Request, work: Callable[[Connection], T]) -> T:
     """Run `work` with a Core connection: the read routes are async and do all their database work in one call.
 
-    PostgreSQL work runs in a worker thread, so that waiting on the network never holds up the event loop.
     SQLite work runs right here: it is in-process CPU with no network wait (readers never wait for a
     writer in WAL mode), and handing it to a thread and back cost more CPU than a whole cold page
-    (about 1 ms per request, measured with benchmarks/run.py's cold cases).
+    (about 1 ms per request). PostgreSQL work runs in a worker thread, so that waiting on the network
+    never holds up the event loop; see `_Readers` for how.
     """
     engine = request.app.state.engine
-
-    def run() -> T:
+    if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             return work(connection)
+    readers = _readers(request.app.state, engine)
 
-    if engine.dialect.name == "sqlite":
-        return run()
-    return await run_in_threadpool(run)
+    def run() -> T:
+        with readers.engine.connect() as connection:
+            return work(connection)
+
+    return await anyio.to_thread.run_sync(run, limiter=readers.limiter)
+
+
+@dataclass(frozen=True)
+class _Readers:
+    """How the read routes use PostgreSQL.
+
+    - Autocommit: a read is one or two statements that need no transaction, so no BEGIN before them and
+      no ROLLBACK when the connection goes back to the pool (two round trips of five, per cold page).
+    - At most DB_POOL_SIZE at once: more threads than pooled connections made the pool open overflow
+      connections and close them again on return, a new PostgreSQL backend per busy request.
+    """
+
+    source: Engine
+    engine: Engine
+    limiter: anyio.CapacityLimiter
+
+
+def _readers(state: Any, engine: Engine) -> _Readers:
+    readers = getattr(state, "readers", None)
+    if readers is None or readers.source is not engine:  # one per engine: tests give each app its own
+        readers = state.readers = _Readers(engine, engine.execution_options(isolation_level="AUTOCOMMIT"),
+                                           anyio.CapacityLimiter(engine.pool.size()))
+    return readers
