@@ -17,6 +17,7 @@ from app.sources.kind import KIND as SOURCE
 
 KINDS: tuple[FactKind, ...] = (SOURCE, PLACE, EVENT, INDICATOR, OBSERVATION, PROGRAMME, MEASURE, METRIC)
 BY_NAME = {kind.name: kind for kind in KINDS}
+# SOURCE is named here because citations point into sources (Citation.source_id) and seed files carry their texts.
 # What has documents of its own (list and item routes); a metric is part of its measure's document.
 DOCUMENTED_KINDS = tuple(kind for kind in KINDS if kind.render is not None)
 # What citations point at: every kind but sources.

@@ -40,6 +40,11 @@ class FactKind:
     search_before: ExtraSearch | None = None  # documents indexed before the declared fields (slug, field, …)
     search_after: ExtraSearch | None = None  # … and after the fields and quotes
     seed_file: str | None = None  # seed_data/<file>; None: nested in its parent's entries
+    seed_schema: type[BaseModel] | None = None  # one entry of the seed file (app.facts.entries)
+    # (entry field, kind): the field names an item of that kind by its key; the row holds its id in <field>_id
+    references: tuple[tuple[str, str], ...] = ()
+    numbers: tuple[str, ...] = ()  # fields whose value must appear in one of the entry's quotes
+    parts: str | None = None  # the entry field that holds this kind's parts (a measure's metrics)
     part_of: str | None = None  # the kind whose documents embed this one (a metric is part of its measure)
     url_of_part: Callable[[Session, Iterable[int]], dict[int, str]] | None = None  # part id → its parent's URL
 

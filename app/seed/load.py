@@ -5,28 +5,16 @@ The caller owns the transaction (one commit for the whole load), so a failure lo
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
 from app.facts.documents import document_format, rebuild_documents
-from app.models import (
-    Citation,
-    DatasetState,
-    Event,
-    Indicator,
-    Measure,
-    Metric,
-    Observation,
-    Place,
-    Programme,
-    Source,
-    cited_fact,
-)
-from app.registry import DOCUMENTED_KINDS
+from app.facts.kind import FactKind
+from app.models import Citation, DatasetState, cited_fact
+from app.registry import BY_NAME, CITED_KINDS, DOCUMENTED_KINDS, KINDS, SOURCE
 from app.search.index import rebuild_search_index
-from app.seed.schemas import CitationIn
 from app.seed.validate import SeedSet
 
 
@@ -71,97 +59,50 @@ def _by(attr: str) -> Callable[[Any], Any]:
 
 
 def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
-    """Make the database hold exactly the seed set. Returns counts of inserted/updated/deleted rows."""
+    """Make the database hold exactly the seed set. Returns counts of inserted/updated/deleted rows.
+
+    Kinds load in the registry's order (what an entry refers to is loaded before it); a kind that refers
+    to its own kind (a place's parent) gets those references once all its rows have ids.
+    """
     report: Counter = Counter()
-
-    sources = _Sync(session, Source, _by("slug"), report)
-    for s in seed.sources:
-        values = s.model_dump(exclude={"slug", "body_file", "repost_file"})
-        sources.put(s.slug, {"slug": s.slug}, {**values, "body": seed.bodies[s.slug], "repost": seed.reposts[s.slug]})
-    session.flush()
-    source_ids = {slug: row.id for slug, row in sources.seen.items()}
-
-    places = _Sync(session, Place, _by("slug"), report)
-    for p in seed.places:
-        places.put(p.slug, {"slug": p.slug}, p.model_dump(exclude={"slug", "parent", "citations"}))
-    session.flush()
-    place_ids = {slug: row.id for slug, row in places.seen.items()}
-    for p in seed.places:
-        row = places.seen[p.slug]
-        parent_id = place_ids[p.parent] if p.parent else None
-        if row.parent_id != parent_id:
-            row.parent_id = parent_id
-
-    indicators = _Sync(session, Indicator, _by("code"), report)
-    for i in seed.indicators:
-        indicators.put(i.code, {"code": i.code}, i.model_dump(exclude={"code", "citations"}))
-    session.flush()
-
-    observations = _Sync(session, Observation, _by("slug"), report)
-    for o in seed.observations:
-        values = o.model_dump(exclude={"slug", "indicator", "place", "reference_place", "citations"})
-        values["indicator_id"] = indicators.seen[o.indicator].id
-        values["place_id"] = place_ids[o.place]
-        values["reference_place_id"] = place_ids[o.reference_place] if o.reference_place else None
-        observations.put(o.slug, {"slug": o.slug}, values)
-
-    events = _Sync(session, Event, _by("slug"), report)
-    for e in seed.events:
-        values = e.model_dump(exclude={"slug", "place", "citations"})
-        events.put(e.slug, {"slug": e.slug}, {**values, "place_id": place_ids[e.place]})
-
-    programmes = _Sync(session, Programme, _by("slug"), report)
-    for p in seed.programmes:
-        values = p.model_dump(exclude={"slug", "place", "citations"})
-        programmes.put(p.slug, {"slug": p.slug}, {**values, "place_id": place_ids[p.place]})
-    session.flush()
-
-    measures = _Sync(session, Measure, _by("slug"), report)
-    for m in seed.measures:
-        values = m.model_dump(exclude={"slug", "place", "programme", "citations", "metrics"})
-        values["place_id"] = place_ids[m.place]
-        values["programme_id"] = programmes.seen[m.programme].id if m.programme else None
-        measures.put(m.slug, {"slug": m.slug}, values)
-    session.flush()
-
-    metrics = _Sync(session, Metric, _by("slug"), report)
-    for m in seed.measures:
-        for position, metric in enumerate(m.metrics):
-            values = metric.model_dump(exclude={"slug", "citations"})
-            metrics.put(metric.slug, {"slug": metric.slug}, {**values, "position": position, "measure_id": measures.seen[m.slug].id})
-    session.flush()
+    syncs: dict[str, _Sync] = {}
+    ids: dict[str, dict[str, int]] = {}
+    for kind in KINDS:
+        sync = syncs[kind.name] = _Sync(session, kind.model, _by(kind.key), report)
+        for key, values in _rows(kind, seed, ids):
+            sync.put(key, {kind.key: key}, values)
+        session.flush()
+        ids[kind.name] = {key: row.id for key, row in sync.seen.items()}
+        for field_name, target in kind.references:
+            if target == kind.name:
+                for entry in seed.of(kind):
+                    row, value = sync.seen[getattr(entry, kind.key)], getattr(entry, field_name)
+                    referred = ids[target][value] if value is not None else None
+                    if getattr(row, f"{field_name}_id") != referred:
+                        setattr(row, f"{field_name}_id", referred)
 
     # Citations are keyed by the fact they support and their position among its citations.
-    cited: list[tuple[str, int, list[CitationIn]]] = []
-    cited += [("place_id", places.seen[p.slug].id, p.citations) for p in seed.places]
-    cited += [("indicator_id", indicators.seen[i.code].id, i.citations) for i in seed.indicators]
-    cited += [("observation_id", observations.seen[o.slug].id, o.citations) for o in seed.observations]
-    cited += [("event_id", events.seen[e.slug].id, e.citations) for e in seed.events]
-    cited += [("programme_id", programmes.seen[p.slug].id, p.citations) for p in seed.programmes]
-    cited += [("measure_id", measures.seen[m.slug].id, m.citations) for m in seed.measures]
-    cited += [
-        ("metric_id", metrics.seen[x.slug].id, x.citations) for m in seed.measures for x in m.metrics
-    ]
     citations = _Sync(session, Citation, _citation_key, report)
-    for column, fact_id, entries in cited:
-        for position, c in enumerate(entries):
-            values = {
-                "source_id": source_ids[c.source],
-                "quote": c.quote,
-                "start_offset": c.start,
-                "end_offset": c.end,
-            }
-            citations.put((column, fact_id, position), {column: fact_id, "position": position}, values)
+    for kind in CITED_KINDS:
+        for entry in seed.of(kind):
+            fact_id = ids[kind.name][getattr(entry, kind.key)]
+            for position, c in enumerate(entry.citations):
+                values = {"source_id": ids[SOURCE.name][c.source], "quote": c.quote, "start_offset": c.start,
+                          "end_offset": c.end}
+                citations.put((kind.cited_by, fact_id, position), {kind.cited_by: fact_id, "position": position},
+                              values)
 
     # Children before parents, so no foreign key is left pointing at a deleted row.
     citations.drop_stale()
-    for sync in (metrics, measures, programmes, events, observations, indicators):
+    for kind in reversed(KINDS):
+        sync = syncs[kind.name]
+        self_references = [f for f, target in kind.references if target == kind.name]
+        if self_references:
+            for row in sync.stale():
+                for field_name in self_references:
+                    setattr(row, f"{field_name}_id", None)
+            session.flush()
         sync.drop_stale()
-    for row in places.stale():
-        row.parent_id = None
-    session.flush()
-    places.drop_stale()
-    sources.drop_stale()
 
     changes = {k: v for k, v in sorted(report.items()) if v}
     state = session.get(DatasetState, 1)
@@ -181,6 +122,28 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
     state.content_sha256 = seed.content_sha256
     session.flush()
     return changes
+
+
+def _rows(kind: FactKind, seed: SeedSet, ids: dict[str, dict[str, int]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key, column values) of each entry of `kind`: its own fields that are columns, the ids of what it refers
+    to, its seed files' texts (a source's body), and for a part its parent and position."""
+    columns = set(kind.table.c.keys())
+    if kind.part_of is not None:
+        parent = BY_NAME[kind.part_of]
+        for entry in seed.of(parent):
+            parent_id = ids[parent.name][getattr(entry, parent.key)]
+            for position, part in enumerate(getattr(entry, parent.parts or "")):
+                values = {k: v for k, v in part.model_dump().items() if k in columns and k != kind.key}
+                yield getattr(part, kind.key), {**values, "position": position, f"{parent.name}_id": parent_id}
+        return
+    for entry in seed.of(kind):
+        key = getattr(entry, kind.key)
+        values = {k: v for k, v in entry.model_dump().items() if k in columns and k != kind.key}
+        for field_name, target in kind.references:
+            value = getattr(entry, field_name)
+            if target != kind.name:  # references to its own kind are set once every row has an id
+                values[f"{field_name}_id"] = ids[target][value] if value is not None else None
+        yield key, {**values, **seed.texts.get((kind.name, key), {})}
 
 
 def _citation_key(c: Citation) -> tuple[str, int, int]:

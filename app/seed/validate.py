@@ -8,21 +8,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from app.facts.entries import CitationIn
+from app.facts.kind import FactKind
+from app.registry import BY_NAME, CITED_KINDS, KINDS, SOURCE
 from app.seed.fingerprint import seed_fingerprint
 from app.seed.numerals import number_in_text
-from app.seed.schemas import CitationIn, EventIn, IndicatorIn, MeasureIn, ObservationIn, PlaceIn, ProgrammeIn, SourceIn
 from app.seed.yamlio import read_yaml
 
 # Seed files in load order (parents before children), each with its entry schema and key field.
 SEED_FILES: dict[str, tuple[type[BaseModel], str]] = {
-    "sources.yaml": (SourceIn, "slug"),
-    "places.yaml": (PlaceIn, "slug"),
-    "indicators.yaml": (IndicatorIn, "code"),
-    "observations.yaml": (ObservationIn, "slug"),
-    "events.yaml": (EventIn, "slug"),
-    "programmes.yaml": (ProgrammeIn, "slug"),
-    "measures.yaml": (MeasureIn, "slug"),
+    kind.seed_file: (kind.seed_schema, kind.key) for kind in KINDS if kind.seed_file and kind.seed_schema
 }
+_KIND_OF_FILE = {kind.seed_file: kind for kind in KINDS if kind.seed_file}
 
 
 class SeedError(Exception):
@@ -37,32 +34,24 @@ class SeedError(Exception):
 class SeedSet:
     """Validated seed data, ready to load."""
 
-    sources: list[SourceIn] = field(default_factory=list)
+    entries: dict[str, list[Any]] = field(default_factory=dict)  # kind name → its entries, in file order
     bodies: dict[str, str] = field(default_factory=dict)  # source slug → body text
     reposts: dict[str, str | None] = field(default_factory=dict)
-    places: list[PlaceIn] = field(default_factory=list)
-    indicators: list[IndicatorIn] = field(default_factory=list)
-    observations: list[ObservationIn] = field(default_factory=list)
-    events: list[EventIn] = field(default_factory=list)
-    programmes: list[ProgrammeIn] = field(default_factory=list)
-    measures: list[MeasureIn] = field(default_factory=list)
+    # (kind name, key) → column values read from files beside the YAML (a source's body and re-post)
+    texts: dict[tuple[str, str], dict[str, str | None]] = field(default_factory=dict)
     content_sha256: str = ""
 
+    def of(self, kind: FactKind) -> list[Any]:
+        """The entries of a kind; a part's (a metric's) are gathered from its parents' entries."""
+        if kind.part_of is not None:
+            parent = BY_NAME[kind.part_of]
+            return [part for entry in self.of(parent) for part in getattr(entry, parent.parts or "")]
+        return self.entries.get(kind.name, [])
+
     def counts(self) -> dict[str, int]:
-        facts = [*self.places, *self.indicators, *self.observations, *self.events, *self.programmes]
-        metrics = [m for measure in self.measures for m in measure.metrics]
-        citations = sum(len(f.citations) for f in [*facts, *self.measures, *metrics])
-        return {
-            "sources": len(self.sources),
-            "places": len(self.places),
-            "indicators": len(self.indicators),
-            "observations": len(self.observations),
-            "events": len(self.events),
-            "programmes": len(self.programmes),
-            "measures": len(self.measures),
-            "metrics": len(metrics),
-            "citations": citations,
-        }
+        counts = {kind.plural: len(self.of(kind)) for kind in KINDS}
+        counts["citations"] = sum(len(entry.citations) for kind in CITED_KINDS for entry in self.of(kind))
+        return counts
 
 
 def read_seed(seed_dir: Path) -> SeedSet:
@@ -82,8 +71,7 @@ def read_seed(seed_dir: Path) -> SeedSet:
         if not isinstance(raw, list):
             problems.append(f"{name}: must be a list of entries")
             continue
-        entries = _parse_entries(name, schema, key, raw, problems)
-        setattr(seed, name.removesuffix(".yaml"), entries)
+        seed.entries[_KIND_OF_FILE[name].name] = _parse_entries(name, schema, key, raw, problems)
     _read_bodies(seed_dir, seed, problems)
     if not problems:
         _cross_check(seed, problems)
@@ -117,7 +105,7 @@ def _parse_entries(name: str, schema: type[BaseModel], key: str, raw: list, prob
 
 
 def _read_bodies(seed_dir: Path, seed: SeedSet, problems: list[str]) -> None:
-    for source in seed.sources:
+    for source in seed.of(SOURCE):
         where = f"sources.yaml: entry {source.slug!r}"
         body_path = seed_dir / source.body_file
         if not body_path.is_file():
@@ -138,59 +126,52 @@ def _read_bodies(seed_dir: Path, seed: SeedSet, problems: list[str]) -> None:
                 if body.strip() not in repost:
                     problems.append(f"{where}: body is not a verbatim excerpt of {source.repost_file}")
         seed.reposts[source.slug] = repost
+        seed.texts[(SOURCE.name, source.slug)] = {"body": body, "repost": repost}
 
 
 def _cross_check(seed: SeedSet, problems: list[str]) -> None:
-    places = {p.slug for p in seed.places}
-    indicators = {i.code for i in seed.indicators}
-    programmes = {p.slug for p in seed.programmes}
+    keys = {kind.name: {getattr(entry, kind.key) for entry in seed.of(kind)} for kind in KINDS}
+    part_slugs: set[str] = set()  # a part's slug is unique across all its parents
 
-    def ref(where: str, field_name: str, value: str | None, known: set[str], kind: str) -> None:
-        if value is not None and value not in known:
-            problems.append(f"{where}: {field_name} {value!r} points to no {kind}")
-
-    for i, p in enumerate(seed.places):
-        ref(f"places.yaml: entry {p.slug!r} (#{i + 1})", "parent", p.parent, places, "place")
-    _check_place_cycles(seed.places, problems)
-    for i, o in enumerate(seed.observations):
-        where = f"observations.yaml: entry {o.slug!r} (#{i + 1})"
-        ref(where, "indicator", o.indicator, indicators, "indicator")
-        ref(where, "place", o.place, places, "place")
-        ref(where, "reference_place", o.reference_place, places, "place")
-        _check_numbers(where, o.citations, [("value", o.value), ("yoy_change_pct", o.yoy_change_pct)], problems)
-    for i, e in enumerate(seed.events):
-        ref(f"events.yaml: entry {e.slug!r} (#{i + 1})", "place", e.place, places, "place")
-    for i, p in enumerate(seed.programmes):
-        ref(f"programmes.yaml: entry {p.slug!r} (#{i + 1})", "place", p.place, places, "place")
-    metric_slugs: set[str] = set()
-    for i, m in enumerate(seed.measures):
-        where = f"measures.yaml: entry {m.slug!r} (#{i + 1})"
-        ref(where, "programme", m.programme, programmes, "programme")
-        ref(where, "place", m.place, places, "place")
-        for j, metric in enumerate(m.metrics):
-            mwhere = f"{where}: metrics[{j}] {metric.slug!r}"
-            if metric.slug in metric_slugs:
-                problems.append(f"{mwhere}: slug {metric.slug!r} repeats")
-            metric_slugs.add(metric.slug)
-            _check_numbers(mwhere, metric.citations, [("value", metric.value)], problems)
+    for kind in KINDS:
+        if not kind.seed_file:
+            continue
+        for i, entry in enumerate(seed.of(kind)):
+            where = f"{kind.seed_file}: entry {getattr(entry, kind.key)!r} (#{i + 1})"
+            for field_name, target in kind.references:
+                value = getattr(entry, field_name)
+                if value is not None and value not in keys[target]:
+                    problems.append(f"{where}: {field_name} {value!r} points to no {target}")
+            if kind.numbers:
+                _check_numbers(where, entry.citations, [(n, getattr(entry, n)) for n in kind.numbers], problems)
+            if kind.parts:
+                _check_parts(where, kind, entry, part_slugs, problems)
+        if any(target == kind.name for _, target in kind.references):
+            _check_cycles(kind, seed.of(kind), problems)
     for name, where, citations in _all_citations(seed):
         _check_citations(name, where, citations, seed.bodies, problems)
 
 
+def _check_parts(where: str, kind: FactKind, entry: Any, seen: set[str], problems: list[str]) -> None:
+    """A measure's metrics: slugs unique across every measure, numbers in their quotes."""
+    part_kind = next(k for k in KINDS if k.part_of == kind.name)
+    for j, part in enumerate(getattr(entry, kind.parts or "")):
+        pwhere = f"{where}: {kind.parts}[{j}] {part.slug!r}"
+        if part.slug in seen:
+            problems.append(f"{pwhere}: slug {part.slug!r} repeats")
+        seen.add(part.slug)
+        _check_numbers(pwhere, part.citations, [(n, getattr(part, n)) for n in part_kind.numbers], problems)
+
+
 def _all_citations(seed: SeedSet) -> Iterable[tuple[str, str, list[CitationIn]]]:
-    for name, entries, key in (
-        ("places.yaml", seed.places, "slug"),
-        ("indicators.yaml", seed.indicators, "code"),
-        ("observations.yaml", seed.observations, "slug"),
-        ("events.yaml", seed.events, "slug"),
-        ("programmes.yaml", seed.programmes, "slug"),
-        ("measures.yaml", seed.measures, "slug"),
-    ):
-        for i, entry in enumerate(entries):
-            where = f"{name}: entry {getattr(entry, key)!r} (#{i + 1})"
-            yield name, where, entry.citations
-            for j, metric in enumerate(getattr(entry, "metrics", [])):
-                yield name, f"{where}: metrics[{j}] {metric.slug!r}", metric.citations
+    for kind in CITED_KINDS:
+        if not kind.seed_file:
+            continue
+        for i, entry in enumerate(seed.of(kind)):
+            where = f"{kind.seed_file}: entry {getattr(entry, kind.key)!r} (#{i + 1})"
+            yield kind.seed_file, where, entry.citations
+            for j, part in enumerate(getattr(entry, kind.parts) if kind.parts else []):
+                yield kind.seed_file, f"{where}: {kind.parts}[{j}] {part.slug!r}", part.citations
 
 
 def _check_citations(
@@ -216,13 +197,15 @@ def _check_numbers(where: str, citations: list[CitationIn], values: list[tuple[s
             problems.append(f"{where}: {field_name} {value} does not appear in any of its quotes")
 
 
-def _check_place_cycles(places: list[PlaceIn], problems: list[str]) -> None:
-    parent = {p.slug: p.parent for p in places}
-    for slug in parent:
-        seen, current = set(), slug
+def _check_cycles(kind: FactKind, entries: list[Any], problems: list[str]) -> None:
+    """A kind that refers to its own kind (a place's parent) must not loop."""
+    field_name = next(f for f, target in kind.references if target == kind.name)
+    parent = {getattr(e, kind.key): getattr(e, field_name) for e in entries}
+    for key in parent:
+        seen, current = set(), key
         while current is not None and current in parent:
             if current in seen:
-                problems.append(f"places.yaml: entry {slug!r}: parent chain loops back to {current!r}")
+                problems.append(f"{kind.seed_file}: entry {key!r}: {field_name} chain loops back to {current!r}")
                 break
             seen.add(current)
             current = parent[current]

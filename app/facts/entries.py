@@ -1,4 +1,4 @@
-"""The shape of each seed file's entries; pydantic checks types, enums and required English here."""
+"""The entries of the seed files (seed_data/*.yaml), one schema per kind, as each kind declares (FactKind.seed_schema)."""
 
 import datetime as dt
 import re
