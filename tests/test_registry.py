@@ -27,8 +27,10 @@ def problems(kind: FactKind, paths: set[str]) -> list[str]:
             found.append(f"{kind.name}: no URL for its parts")
         if kind.cited_by not in CITED_COLUMNS:
             found.append(f"{kind.name}: no citation column")
+        if kind.seed_schema is None or not BY_NAME[kind.part_of].parts:
+            found.append(f"{kind.name}: not seeded as part of its parent")
         return found
-    for attr in ("render", "item_schema", "title", "params", "seed_file"):
+    for attr in ("render", "item_schema", "title", "params", "seed_file", "seed_schema"):
         if getattr(kind, attr) is None:
             found.append(f"{kind.name}: no {attr}")
     if kind.url_root not in paths:
@@ -52,7 +54,7 @@ def test_citation_columns_are_the_cited_kinds() -> None:
     assert sorted(kind.cited_by for kind in CITED_KINDS) == sorted(CITED_COLUMNS)
 
 
-@pytest.mark.parametrize("missing", ["render", "title", "params", "cited_by"])
+@pytest.mark.parametrize("missing", ["render", "title", "params", "cited_by", "seed_schema"])
 def test_a_kind_registered_without_what_it_needs_is_caught(missing: str) -> None:
     incomplete = replace(BY_NAME["measure"], **{missing: None})
     assert problems(incomplete, routes()) != []

@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
-from sqlmodel import Session
 from starlette.responses import Response
 
 from app.api.links import page_url
@@ -61,9 +60,8 @@ async def search(request: Request, params: Annotated[SearchParams, Query()]) -> 
     offset = decode_rank_cursor(signature, cursor) if cursor else 0
 
     def ranked(connection: Connection) -> tuple[int, list]:
-        session = Session(bind=connection)
-        total, page = service.search_page(session, q, units, types, offset, limit)
-        return total, service.serialize_hits(session, page, units, neg)
+        total, page = service.search_page(connection, q, units, types, offset, limit)
+        return total, service.serialize_hits(connection, page, units, neg)
 
     total, data = await in_connection(request, ranked)
     has_more = offset + limit < total

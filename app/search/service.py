@@ -4,14 +4,16 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, case, func, select, tuple_, union
-from sqlmodel import Session
+from sqlalchemy import CompoundSelect, Connection, Select, case, func, select, union
 
 from app.api.negotiation import Negotiated
 from app.models import FactDocument, SearchDocument, SearchTerm
 from app.registry import BY_NAME, SEARCHED_KINDS
 from app.search.terms import QueryUnit, normalize, unit_matches
 
+# Core tables, not the ORM classes: these statements are built on every search, and ORM-enabled ones cost more.
+TERM = SearchTerm.__table__
+DOCUMENT = SearchDocument.__table__
 TYPE_ORDER = tuple(kind.name for kind in SEARCHED_KINDS)  # among equal scores
 SNIPPET_RADIUS = 24
 PHRASE_BONUS = 2
@@ -35,8 +37,8 @@ def _term_condition(unit: QueryUnit) -> Any:
         # A btree range instead of LIKE: the same plan and, with bytewise term order (see SearchTerm),
         # the same answer on every backend.
         upper = term[:-1] + chr(ord(term[-1]) + 1)
-        return (SearchTerm.term >= term) & (SearchTerm.term < upper)
-    return SearchTerm.term.in_(unit.terms)
+        return (TERM.c.term >= term) & (TERM.c.term < upper)
+    return TERM.c.term.in_(unit.terms)
 
 
 def _candidate_ids(units: list[QueryUnit]) -> Select | CompoundSelect:
@@ -44,59 +46,63 @@ def _candidate_ids(units: list[QueryUnit]) -> Select | CompoundSelect:
     selects: list[Select] = []
     for unit in units:
         if unit.prefix:
-            selects.append(select(SearchTerm.document_id).where(_term_condition(unit)))
+            selects.append(select(TERM.c.document_id).where(_term_condition(unit)))
         else:
-            selects.append(select(SearchTerm.document_id).where(_term_condition(unit))
-                           .group_by(SearchTerm.document_id).having(func.count() == len(unit.terms)))
+            selects.append(select(TERM.c.document_id).where(_term_condition(unit))
+                           .group_by(TERM.c.document_id).having(func.count() == len(unit.terms)))
     return selects[0] if len(selects) == 1 else union(*selects)
 
 
-def search_page(session: Session, query: str, units: list[QueryUnit], types: list[str] | None,
+def search_page(connection: Connection, query: str, units: list[QueryUnit], types: list[str] | None,
                 offset: int, limit: int) -> tuple[int, list[_Fact]]:
     """The total number of matching facts and one page of them, best first."""
     if len(units) == 1 and units[0].exact:
-        return _single_unit_page(session, units[0], types, offset, limit)
-    ranked = search(session, query, units, types)
+        return _single_unit_page(connection, units[0], types, offset, limit)
+    ranked = search(connection, query, units, types)
     return len(ranked), ranked[offset : offset + limit]
 
 
-def _single_unit_page(session: Session, unit: QueryUnit, types: list[str] | None, offset: int,
+def _single_unit_page(connection: Connection, unit: QueryUnit, types: list[str] | None, offset: int,
                       limit: int) -> tuple[int, list[_Fact]]:
     """When the index alone decides every match, rank in SQL and read only the page's documents.
 
     A fact's score is then its best field weight, as in search(); a common word can match thousands of
     facts, and verifying each in Python is what made such searches slow on a national dataset.
     """
-    facts = (select(SearchTerm.doc_type, SearchTerm.doc_slug, func.max(SearchTerm.weight).label("score"))
-             .where(_term_condition(unit)).group_by(SearchTerm.doc_type, SearchTerm.doc_slug))
+    facts = (select(TERM.c.doc_type, TERM.c.doc_slug, func.max(TERM.c.weight).label("score"))
+             .where(_term_condition(unit)).group_by(TERM.c.doc_type, TERM.c.doc_slug))
     if types:
-        facts = facts.where(SearchTerm.doc_type.in_(types))
+        facts = facts.where(TERM.c.doc_type.in_(types))
     ranked = facts.subquery()
     type_order = case({t: i for i, t in enumerate(TYPE_ORDER)}, value=ranked.c.doc_type)
     # The total rides along with the page (one aggregation, not two).
-    page = session.execute(select(ranked.c.doc_type, ranked.c.doc_slug, func.count().over().label("total"))
+    page = connection.execute(select(ranked.c.doc_type, ranked.c.doc_slug, func.count().over().label("total"))
                            .order_by(ranked.c.score.desc(), type_order, ranked.c.doc_slug)
                            .offset(offset).limit(limit)).all()
     if not page:
-        return session.execute(select(func.count()).select_from(ranked)).scalar_one(), []
-    # Every document of the page's facts: _collect finds the matching ones again (exactly the indexed ones).
-    docs = (select(SearchDocument.doc_type, SearchDocument.doc_slug, SearchDocument.field, SearchDocument.weight,
-                   SearchDocument.text)
-            .where(tuple_(SearchDocument.doc_type, SearchDocument.doc_slug).in_([(t, s) for t, s, _ in page]))
-            .order_by(SearchDocument.id))
-    collected = _collect(session.execute(docs), [unit], phrase="")
+        return connection.execute(select(func.count()).select_from(ranked)).scalar_one(), []
+    # The documents of the page's facts that hold the term (the index decides a match here): _collect finds the
+    # match in each again. By slug (one list parameter) and then by (type, slug) here: a row-value IN of twenty
+    # pairs cost more to build than the query took to run.
+    wanted = {(t, s) for t, s, _ in page}
+    docs = (select(DOCUMENT.c.doc_type, DOCUMENT.c.doc_slug, DOCUMENT.c.field, DOCUMENT.c.weight,
+                   DOCUMENT.c.text)
+            .where(DOCUMENT.c.doc_slug.in_({s for _, s in wanted}),
+                   DOCUMENT.c.id.in_(select(TERM.c.document_id).where(_term_condition(unit))))
+            .order_by(DOCUMENT.c.id))
+    collected = _collect((d for d in connection.execute(docs) if (d.doc_type, d.doc_slug) in wanted), [unit], phrase="")
     return page[0].total, [collected[(t, s)] for t, s, _ in page]
 
 
-def search(session: Session, query: str, units: list[QueryUnit], types: list[str] | None) -> list[_Fact]:
+def search(connection: Connection, query: str, units: list[QueryUnit], types: list[str] | None) -> list[_Fact]:
     """Every fact matching all units, ranked, each match confirmed in its text."""
     # Plain columns, not ORM objects, in id order (ties between equal weights go to the first document).
-    stmt = (select(SearchDocument.doc_type, SearchDocument.doc_slug, SearchDocument.field, SearchDocument.weight,
-                   SearchDocument.text)
-            .where(SearchDocument.id.in_(_candidate_ids(units))).order_by(SearchDocument.id))
+    stmt = (select(DOCUMENT.c.doc_type, DOCUMENT.c.doc_slug, DOCUMENT.c.field, DOCUMENT.c.weight,
+                   DOCUMENT.c.text)
+            .where(DOCUMENT.c.id.in_(_candidate_ids(units))).order_by(DOCUMENT.c.id))
     if types:
-        stmt = stmt.where(SearchDocument.doc_type.in_(types))
-    facts = _collect(session.execute(stmt), units, phrase=normalize(query).strip())
+        stmt = stmt.where(DOCUMENT.c.doc_type.in_(types))
+    facts = _collect(connection.execute(stmt), units, phrase=normalize(query).strip())
     matched = [f for f in facts.values() if len(f.best) == len(units)]
     matched.sort(key=lambda f: (-f.score, TYPE_ORDER.index(f.type), f.slug))
     return matched
@@ -153,21 +159,23 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def titles(session: Session, facts: list[_Fact], neg: Negotiated) -> dict[tuple[str, str], dict[str, Any]]:
+def titles(connection: Connection, facts: list[_Fact], neg: Negotiated) -> dict[tuple[str, str], dict[str, Any]]:
     """Each hit's display title, as its kind declared it (stored with its documents)."""
     if not facts:
         return {}
     documents = FactDocument.__table__
-    rows = session.execute(
+    wanted = {(f.type, f.slug) for f in facts}
+    rows = connection.execute(
         select(documents.c.kind, documents.c.key, documents.c.title_zh, documents.c.title_en)
-        .where(tuple_(documents.c.kind, documents.c.key).in_([(f.type, f.slug) for f in facts]))
+        .where(documents.c.key.in_({slug for _, slug in wanted}))
     ).all()
-    return {(kind, key): {lang: {"zh": zh, "en": en}[lang] for lang in neg.languages} for kind, key, zh, en in rows}
+    return {(kind, key): {lang: {"zh": zh, "en": en}[lang] for lang in neg.languages}
+            for kind, key, zh, en in rows if (kind, key) in wanted}
 
 
-def serialize_hits(session: Session, facts: list[_Fact], units: list[QueryUnit],
+def serialize_hits(connection: Connection, facts: list[_Fact], units: list[QueryUnit],
                    neg: Negotiated) -> list[dict[str, Any]]:
-    names = titles(session, facts, neg)
+    names = titles(connection, facts, neg)
     hits = []
     for f in facts:
         field_name, text = snippet(f, units)
