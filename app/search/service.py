@@ -82,12 +82,12 @@ def _single_unit_page(connection: Connection, unit: QueryUnit, types: list[str] 
     if not page:
         return connection.execute(select(func.count()).select_from(ranked)).scalar_one(), []
     # The documents of the page's facts that hold the term (the index decides a match here): _collect finds the
-    # match in each again. By slug (one list parameter) and then by (type, slug) here: a row-value IN of twenty
-    # pairs cost more to build than the query took to run.
+    # match in each again. By types and slugs (two list parameters, the index's two columns), then by (type, slug)
+    # here: a row-value IN of twenty pairs cost more to build than the query took to run.
     wanted = {(t, s) for t, s, _ in page}
     docs = (select(DOCUMENT.c.doc_type, DOCUMENT.c.doc_slug, DOCUMENT.c.field, DOCUMENT.c.weight,
                    DOCUMENT.c.text)
-            .where(DOCUMENT.c.doc_slug.in_({s for _, s in wanted}),
+            .where(DOCUMENT.c.doc_type.in_({t for t, _ in wanted}), DOCUMENT.c.doc_slug.in_({s for _, s in wanted}),
                    DOCUMENT.c.id.in_(select(TERM.c.document_id).where(_term_condition(unit))))
             .order_by(DOCUMENT.c.id))
     collected = _collect((d for d in connection.execute(docs) if (d.doc_type, d.doc_slug) in wanted), [unit], phrase="")
@@ -167,7 +167,7 @@ def titles(connection: Connection, facts: list[_Fact], neg: Negotiated) -> dict[
     wanted = {(f.type, f.slug) for f in facts}
     rows = connection.execute(
         select(documents.c.kind, documents.c.key, documents.c.title_zh, documents.c.title_en)
-        .where(documents.c.key.in_({slug for _, slug in wanted}))
+        .where(documents.c.kind.in_({kind for kind, _ in wanted}), documents.c.key.in_({slug for _, slug in wanted}))
     ).all()
     return {(kind, key): {lang: {"zh": zh, "en": en}[lang] for lang in neg.languages}
             for kind, key, zh, en in rows if (kind, key) in wanted}
