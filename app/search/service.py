@@ -81,14 +81,13 @@ def _single_unit_page(connection: Connection, unit: QueryUnit, types: list[str] 
                            .offset(offset).limit(limit)).all()
     if not page:
         return connection.execute(select(func.count()).select_from(ranked)).scalar_one(), []
-    # The documents of the page's facts that hold the term (the index decides a match here): _collect finds the
-    # match in each again. By types and slugs (two list parameters, the index's two columns), then by (type, slug)
-    # here: a row-value IN of twenty pairs cost more to build than the query took to run.
+    # Every document of the page's facts: _collect finds the matching ones again (exactly the indexed ones).
+    # Selected by types and by slugs (two list parameters: the index's two columns), then by (type, slug) here:
+    # a row-value IN of twenty pairs cost more to build than the query took to run.
     wanted = {(t, s) for t, s, _ in page}
     docs = (select(DOCUMENT.c.doc_type, DOCUMENT.c.doc_slug, DOCUMENT.c.field, DOCUMENT.c.weight,
                    DOCUMENT.c.text)
-            .where(DOCUMENT.c.doc_type.in_({t for t, _ in wanted}), DOCUMENT.c.doc_slug.in_({s for _, s in wanted}),
-                   DOCUMENT.c.id.in_(select(TERM.c.document_id).where(_term_condition(unit))))
+            .where(DOCUMENT.c.doc_type.in_({t for t, _ in wanted}), DOCUMENT.c.doc_slug.in_({s for _, s in wanted}))
             .order_by(DOCUMENT.c.id))
     collected = _collect((d for d in connection.execute(docs) if (d.doc_type, d.doc_slug) in wanted), [unit], phrase="")
     return page[0].total, [collected[(t, s)] for t, s, _ in page]
