@@ -5,9 +5,16 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 
+def request_path(request: Request) -> str:
+    """The path as `request.url.path` gives it, without building the whole URL (host header, urlsplit): a
+    page needs only the path, for its links and its cursors' signatures."""
+    return request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+
+
 def page_url(request: Request, **overrides: str | None) -> str:
     """This request's URL (relative) with `overrides` replacing parameters; every repeated value kept, in order."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in overrides]
     params += [(k, v) for k, v in overrides.items() if v is not None]
     query = urlencode(params)
-    return f"{request.url.path}?{query}" if query else request.url.path
+    path = request_path(request)
+    return f"{path}?{query}" if query else path

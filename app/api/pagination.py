@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -20,7 +21,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     and_,
-    literal,
+    bindparam,
     or_,
     tuple_,
 )
@@ -59,7 +60,12 @@ def parse_sort(raw: str | None, allowed: dict[str, ColumnElement], default: str)
 
 
 def _signature(path: str, keys: list[SortKey]) -> str:
-    return hashlib.sha256(f"{path}|{','.join(k.spec for k in keys)}".encode()).hexdigest()[:12]
+    return _signature_of(path, ",".join(k.spec for k in keys))
+
+
+@lru_cache(maxsize=4096)
+def _signature_of(path: str, sort: str) -> str:
+    return hashlib.sha256(f"{path}|{sort}".encode()).hexdigest()[:12]
 
 
 def _plain(value: Any) -> Any:
@@ -124,25 +130,47 @@ def decode_cursor(path: str, keys: list[SortKey], raw: str, id_column: ColumnEle
 def apply_keyset(stmt: Select, keys: list[SortKey], id_column: ColumnElement,
                  after: tuple[list[Any], int] | None) -> Select:
     """Order by the sort keys then id, and start after the cursor's row if there is one."""
-    order = [k.column.desc() if k.descending else k.column.asc() for k in keys]
-    stmt = stmt.order_by(*order, id_column.asc())
+    stmt = stmt.order_by(*keyset_order(keys, id_column))
     if after is None:
         return stmt
     values, row_id = after
-    columns = [(k.column, k.descending, v) for k, v in zip(keys, values, strict=True)] + [(id_column, False, row_id)]
-    if not any(descending for _, descending, _ in columns):
+    return stmt.where(*keyset_after(keys, id_column, [*values, row_id]))
+
+
+def keyset_order(keys: list[SortKey], id_column: ColumnElement) -> list[ColumnElement]:
+    return [*(k.column.desc() if k.descending else k.column.asc() for k in keys), id_column.asc()]
+
+
+def keyset_after(keys: list[SortKey], id_column: ColumnElement,
+                 values: list[Any] | None = None) -> list[ColumnElement]:
+    """The WHERE clauses that start a page after a cursor's row (its sort values, then its id).
+
+    With `values` the parameters carry them; without, they are the parameters `after_0` … `after_n`
+    (the id last) to pass at execution (keyset_parameters), so one statement serves every cursor.
+    """
+    columns = [*((k.column, k.descending) for k in keys), (id_column, False)]
+    binds = [bindparam(f"after_{i}", type_=column.type) if values is None
+             else bindparam(f"after_{i}", values[i], type_=column.type)
+             for i, (column, _) in enumerate(columns)]
+    if not any(descending for _, descending in columns):
         # (a, b, id) > (x, y, n) as a row value: an index on (a, b, …) starts right at the cursor's row
         # (PostgreSQL and SQLite ≥ 3.15 both use it as an index range; same rows as the expansion below).
-        return stmt.where(tuple_(*(c for c, _, _ in columns)) > tuple_(*(literal(v, c.type) for c, _, v in columns)))
+        return [tuple_(*(c for c, _ in columns)) > tuple_(*binds)]
     # Mixed directions: spelled out, with the first key's bound repeated so an index on it can seek.
     clauses = []
-    for i, (column, descending, value) in enumerate(columns):
-        equal_before = [c == v for c, _, v in columns[:i]]
-        beyond = column < value if descending else column > value
+    for i, (column, descending) in enumerate(columns):
+        equal_before = [c == b for (c, _), b in zip(columns[:i], binds[:i], strict=True)]
+        beyond = column < binds[i] if descending else column > binds[i]
         clauses.append(and_(*equal_before, beyond))
-    first, first_descending, first_value = columns[0]
-    bound = first <= first_value if first_descending else first >= first_value
-    return stmt.where(bound, or_(*clauses))
+    first, first_descending = columns[0]
+    bound = first <= binds[0] if first_descending else first >= binds[0]
+    return [bound, or_(*clauses)]
+
+
+def keyset_parameters(after: tuple[list[Any], int]) -> dict[str, Any]:
+    """The values of keyset_after's parameters for a decoded cursor."""
+    values, row_id = after
+    return {f"after_{i}": value for i, value in enumerate([*values, row_id])}
 
 
 def encode_rank_cursor(signature: str, offset: int) -> str:

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
@@ -17,6 +17,9 @@ from app.observations.kind import KIND
 from app.observations.params import INDICATOR, OBSERVATION, ObservationParams, SeriesParams
 from app.observations.schemas import ObservationOut
 
+# Built once: a statement object run again skips SQLAlchemy's building and cache-key work (app.api.collection).
+_INDICATOR_ID = select(INDICATOR.c.id).where(INDICATOR.c.code == bindparam("code"))
+
 router = APIRouter(tags=["indicators"], route_class=QueryModelRoute)
 
 
@@ -26,7 +29,7 @@ router = APIRouter(tags=["indicators"], route_class=QueryModelRoute)
 async def list_indicator_observations(request: Request, code: str,
                                       params: Annotated[SeriesParams, Query()]) -> Response:
     def series(connection: Connection) -> Response:
-        indicator_id = connection.execute(select(INDICATOR.c.id).where(INDICATOR.c.code == code)).scalar()
+        indicator_id = connection.execute(_INDICATOR_ID, {"code": code}).scalar()
         if indicator_id is None:
             raise NotFound(f"There is no indicator '{code}'.")
         return list_page(request, connection, KIND, params, conditions=[OBSERVATION.c.indicator_id == indicator_id],

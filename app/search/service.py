@@ -2,9 +2,10 @@
 
 import html
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Connection, Select, case, func, select, union
+from sqlalchemy import CompoundSelect, Connection, Integer, Select, bindparam, case, func, select, union
 
 from app.api.negotiation import Negotiated
 from app.models import FactDocument, SearchDocument, SearchTerm
@@ -14,6 +15,7 @@ from app.search.terms import QueryUnit, normalize, unit_matches
 # Core tables, not the ORM classes: these statements are built on every search, and ORM-enabled ones cost more.
 TERM = SearchTerm.__table__
 DOCUMENT = SearchDocument.__table__
+FACT_DOCUMENT = FactDocument.__table__
 TYPE_ORDER = tuple(kind.name for kind in SEARCHED_KINDS)  # among equal scores
 SNIPPET_RADIUS = 24
 PHRASE_BONUS = 2
@@ -25,6 +27,7 @@ class _Fact:
     slug: str
     best: dict[QueryUnit, tuple[int, str, str, int]] = field(default_factory=dict)  # weight, field, text, pos
     phrase: bool = False
+    titles: tuple[str, str] | None = None  # (zh, en) when read with the page
 
     @property
     def score(self) -> int:
@@ -69,28 +72,59 @@ def _single_unit_page(connection: Connection, unit: QueryUnit, types: list[str] 
     A fact's score is then its best field weight, as in search(); a common word can match thousands of
     facts, and verifying each in Python is what made such searches slow on a national dataset.
     """
+    if unit.prefix:
+        term = unit.terms[0]
+        # A btree range instead of LIKE: the same plan and, with bytewise term order (see SearchTerm),
+        # the same answer on every backend.
+        bounds = {"low": term, "high": term[:-1] + chr(ord(term[-1]) + 1)}
+    else:
+        bounds = {"term": unit.terms[0]}  # one character or one bigram
+    parameters = {**bounds, "offset": offset, "limit": limit, **({"types": types} if types else {})}
+    page, count = _single_unit_statements(unit.prefix, bool(types))
+    rows = connection.execute(page, parameters).all()
+    if not rows:
+        return connection.execute(count, parameters).scalar_one(), []
+    hits: dict[tuple[str, str], tuple[str, str]] = {}  # in rank order: (type, slug) → titles
+    for doc_type, doc_slug, _, _, _, _, title_zh, title_en in rows:
+        hits.setdefault((doc_type, doc_slug), (title_zh, title_en))
+    collected = _collect(((r[0], r[1], r[3], r[4], r[5]) for r in rows), [unit], phrase="")
+    facts = [collected[key] for key in hits]
+    for fact in facts:
+        fact.titles = hits[(fact.type, fact.slug)]
+    return rows[0][2], facts
+
+
+@cache
+def _single_unit_statements(prefix: bool, typed: bool) -> tuple[Select, Select]:
+    """The page of one exact unit with its facts' documents and titles, as one statement, and its count.
+
+    Built once per shape (the term, types, offset and limit are parameters): building the three statements
+    this replaced, each with its IN lists, cost several times what SQLite took to run them.
+    """
+    condition = ((TERM.c.term >= bindparam("low")) & (TERM.c.term < bindparam("high"))) if prefix \
+        else TERM.c.term == bindparam("term")
     facts = (select(TERM.c.doc_type, TERM.c.doc_slug, func.max(TERM.c.weight).label("score"))
-             .where(_term_condition(unit)).group_by(TERM.c.doc_type, TERM.c.doc_slug))
-    if types:
-        facts = facts.where(TERM.c.doc_type.in_(types))
-    ranked = facts.subquery()
+             .where(condition).group_by(TERM.c.doc_type, TERM.c.doc_slug))
+    if typed:
+        facts = facts.where(TERM.c.doc_type.in_(bindparam("types", expanding=True)))
+    ranked = facts.subquery("ranked")
     type_order = case({t: i for i, t in enumerate(TYPE_ORDER)}, value=ranked.c.doc_type)
     # The total rides along with the page (one aggregation, not two).
-    page = connection.execute(select(ranked.c.doc_type, ranked.c.doc_slug, func.count().over().label("total"))
-                           .order_by(ranked.c.score.desc(), type_order, ranked.c.doc_slug)
-                           .offset(offset).limit(limit)).all()
-    if not page:
-        return connection.execute(select(func.count()).select_from(ranked)).scalar_one(), []
-    # Every document of the page's facts: _collect finds the matching ones again (exactly the indexed ones).
-    # Selected by types and by slugs (two list parameters: the index's two columns), then by (type, slug) here:
-    # a row-value IN of twenty pairs cost more to build than the query took to run.
-    wanted = {(t, s) for t, s, _ in page}
-    docs = (select(DOCUMENT.c.doc_type, DOCUMENT.c.doc_slug, DOCUMENT.c.field, DOCUMENT.c.weight,
-                   DOCUMENT.c.text)
-            .where(DOCUMENT.c.doc_type.in_({t for t, _ in wanted}), DOCUMENT.c.doc_slug.in_({s for _, s in wanted}))
-            .order_by(DOCUMENT.c.id))
-    collected = _collect((d for d in connection.execute(docs) if (d.doc_type, d.doc_slug) in wanted), [unit], phrase="")
-    return page[0].total, [collected[(t, s)] for t, s, _ in page]
+    page = (select(ranked.c.doc_type, ranked.c.doc_slug, ranked.c.score, type_order.label("type_rank"),
+                   func.count().over().label("total"))
+            .order_by(ranked.c.score.desc(), type_order, ranked.c.doc_slug)
+            .offset(bindparam("offset", type_=Integer)).limit(bindparam("limit", type_=Integer))
+            .subquery("page"))
+    # Every document of the page's facts (_collect finds the matching ones again: exactly the indexed ones),
+    # by the (type, slug) index, in rank order and then document order (ties go to the first document).
+    stmt = (select(page.c.doc_type, page.c.doc_slug, page.c.total, DOCUMENT.c.field, DOCUMENT.c.weight,
+                   DOCUMENT.c.text, FACT_DOCUMENT.c.title_zh, FACT_DOCUMENT.c.title_en)
+            .select_from(page)
+            .join(DOCUMENT, (DOCUMENT.c.doc_type == page.c.doc_type) & (DOCUMENT.c.doc_slug == page.c.doc_slug))
+            .outerjoin(FACT_DOCUMENT, (FACT_DOCUMENT.c.kind == page.c.doc_type)
+                       & (FACT_DOCUMENT.c.key == page.c.doc_slug))
+            .order_by(page.c.score.desc(), page.c.type_rank, page.c.doc_slug, DOCUMENT.c.id))
+    return stmt, select(func.count()).select_from(ranked)
 
 
 def search(connection: Connection, query: str, units: list[QueryUnit], types: list[str] | None) -> list[_Fact]:
@@ -108,17 +142,20 @@ def search(connection: Connection, query: str, units: list[QueryUnit], types: li
 
 
 def _collect(docs: Any, units: list[QueryUnit], phrase: str) -> dict[tuple[str, str], _Fact]:
-    """Group documents by fact, keeping each unit's best-weighted match (the first, on equal weights)."""
+    """Group documents — (type, slug, field, weight, text) rows — by fact, keeping each unit's best-weighted
+    match (the first, on equal weights)."""
     facts: dict[tuple[str, str], _Fact] = {}
-    for doc in docs:
-        text = normalize(doc.text)
-        fact = facts.setdefault((doc.doc_type, doc.doc_slug), _Fact(doc.doc_type, doc.doc_slug))
+    for doc_type, doc_slug, field_name, weight, original in docs:
+        text = normalize(original)
+        fact = facts.get((doc_type, doc_slug))
+        if fact is None:
+            fact = facts[(doc_type, doc_slug)] = _Fact(doc_type, doc_slug)
         for unit in units:
             position = unit_matches(unit, text)
             if position >= 0:
                 current = fact.best.get(unit)
-                if current is None or doc.weight > current[0]:
-                    fact.best[unit] = (doc.weight, doc.field, doc.text, position)
+                if current is None or weight > current[0]:
+                    fact.best[unit] = (weight, field_name, original, position)
         if len(units) > 1 and phrase in text:
             fact.phrase = True
     return facts
@@ -174,7 +211,10 @@ def titles(connection: Connection, facts: list[_Fact], neg: Negotiated) -> dict[
 
 def serialize_hits(connection: Connection, facts: list[_Fact], units: list[QueryUnit],
                    neg: Negotiated) -> list[dict[str, Any]]:
-    names = titles(connection, facts, neg)
+    names = titles(connection, [f for f in facts if f.titles is None], neg)
+    for f in facts:
+        if f.titles is not None:
+            names[(f.type, f.slug)] = {lang: f.titles[0 if lang == "zh" else 1] for lang in neg.languages}
     hits = []
     for f in facts:
         field_name, text = snippet(f, units)
