@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from tests.api_helpers import COLLECTIONS, assert_problem, get_json
 
-EVENT_COLUMNS = ["slug", "date", "date_precision", "date_start", "date_end", "place_slug", "place_name_zh",
-                 "place_name_en", "category", "title_zh", "title_en", "description_zh", "description_en",
-                 "citations", "url"]
+EVENT_COLUMNS = ["slug", "date", "date_precision", "date_start", "date_end", "date_edtf", "place_slug",
+                 "place_name_zh", "place_name_en", "category", "title_zh", "title_en", "description_zh",
+                 "description_en", "citations", "url"]
 
 
 def csv_rows(text: str) -> list[list[str]]:
@@ -42,8 +42,8 @@ def test_csv_of_events(client: TestClient, how: dict) -> None:
     assert rows[0] == EVENT_COLUMNS
     assert len(rows) == 1 + 10
     first = dict(zip(rows[0], rows[1], strict=True))
-    assert (first["slug"], first["title_zh"], first["place_name_zh"], first["date_precision"]) == (
-        "longgang-town-founded-1983-10", "龙港建镇", "龙港镇", "month")
+    assert (first["slug"], first["title_zh"], first["place_name_zh"], first["date_precision"], first["date_edtf"]) == (
+        "longgang-town-founded-1983-10", "龙港建镇", "龙港镇", "month", "1983-10")
     assert orjson.loads(first["citations"])[1]["quote"] == "1983年10月龙港建镇"
     assert response.headers["content-language"] == "zh, en"
 

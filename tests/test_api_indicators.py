@@ -66,10 +66,12 @@ def test_gdp_observations_exact_values(client: TestClient) -> None:
     body = get_json(client, "/v1/indicators/gdp/observations")
     assert body["meta"]["total"] == 1
     (obs,) = body["data"]
-    assert {k: obs[k] for k in ("slug", "period", "period_start", "period_end", "value", "unit", "unit_zh",
-                                "unit_multiplier", "value_base", "yoy_change_pct", "reference_place", "url")} == {
+    assert {k: obs[k] for k in ("slug", "period", "period_start", "period_end", "period_edtf", "value", "unit",
+                                "unit_zh", "unit_multiplier", "value_base", "yoy_change_pct", "reference_place",
+                                "url")} == {
         "slug": "longgang-gdp-2020-h1", "period": "2020-H1", "period_start": "2020-01-01",
-        "period_end": "2020-06-30", "value": "138.1", "unit": "CNY", "unit_zh": "亿元", "unit_multiplier": 8,
+        "period_end": "2020-06-30", "period_edtf": "2020-40", "value": "138.1", "unit": "CNY", "unit_zh": "亿元",
+        "unit_multiplier": 8,
         "value_base": "13810000000", "yoy_change_pct": "1.9", "reference_place": None,
         "url": "/v1/observations/longgang-gdp-2020-h1"}
     assert obs["indicator"] == {"code": "gdp", "name": {"zh": "地区生产总值",
@@ -87,6 +89,13 @@ def test_observation_decimals_are_exact_strings(client: TestClient, slug: str, v
                                                 yoy: str | None) -> None:
     obs = get_json(client, f"/v1/observations/{slug}")
     assert (obs["value"], obs["value_base"], obs["yoy_change_pct"]) == (value, value_base, yoy)
+
+
+def test_observation_periods_in_edtf(client: TestClient) -> None:
+    """Derived from the period label: 2020-H1 is the first semester, 2020-40; a day stays as it is."""
+    data = get_json(client, "/v1/observations")["data"]
+    assert {o["slug"]: o["period_edtf"] for o in data} == {**{slug: "2020-40" for slug in H1_2020},
+                                                             VILLAGES: "2020-10-20"}
 
 
 def test_fifteen_of_twenty_nine_beat_the_wenzhou_average(client: TestClient) -> None:

@@ -169,6 +169,28 @@ def test_half_year_event(client: TestClient) -> None:
         "2020-H1", "half_year", "2020-01-01", "2020-06-30")
 
 
+EDTF = {  # seed_data/events.yaml's `edtf`, ISO 8601-2
+    "longgang-town-founded-1983-10": "1983-10",
+    "national-new-urbanization-pilot-2014": "2014",
+    "town-abolished-city-established-2019-09-25": "2019-09-25",
+    "economy-2020-h1": "2020-40",  # the first semester (EDTF level 2 sub-year grouping 40)
+    "new-urbanization-forum-2020": "[..2020-10-20]",  # 日前: one day, on or before publication
+    **{slug: "[..2020-10-20]" for slug in WITHIN_YEAR_AFTER_CITY},
+    "reporter-visit-xiayangzheng-community-service-centre": "[..2020-10-20]",
+}
+
+
+@pytest.mark.parametrize(("slug", "edtf"), sorted(EDTF.items()))
+def test_event_date_in_edtf(client: TestClient, slug: str, edtf: str) -> None:
+    event = get_json(client, f"/v1/events/{slug}")
+    assert event["date_edtf"] == edtf
+
+
+def test_every_listed_event_has_its_edtf(client: TestClient) -> None:
+    events = get_json(client, "/v1/events", lang="en")["data"]
+    assert {e["slug"]: e["date_edtf"] for e in events} == EDTF
+
+
 def test_unknown_event_is_404(client: TestClient) -> None:
     body = assert_problem(client.get("/v1/events/no-such-event"), 404)
     assert "no-such-event" in body["detail"]

@@ -167,3 +167,60 @@ def test_validate_command_exits_non_zero_and_names_file_and_entry(seed_copy: Pat
     assert result.returncode == 1
     assert "error: observations.yaml: entry 'longgang-gdp-2020-h1' (#" in result.stderr
     assert "quote is not verbatim in source" in result.stderr
+
+
+FOUNDED = "events.yaml: entry 'longgang-town-founded-1983-10' (#1): edtf: "
+
+
+def set_event(seed_dir: Path, slug: str, **values: str) -> None:
+    edit(seed_dir, "events.yaml", lambda entries: find(entries, slug).update(values))
+
+
+@pytest.mark.parametrize("edtf", ["1983-H2", "1983-10-32", "83-10", ""])
+def test_malformed_edtf_is_caught_naming_the_field(seed_copy: Path, edtf: str) -> None:
+    set_event(seed_copy, "longgang-town-founded-1983-10", edtf=edtf)
+    [problem] = problems_of(seed_copy)
+    assert problem.startswith(FOUNDED + f"Value error, '{edtf}' is not an EDTF (ISO 8601-2) date: ")
+
+
+def test_edtf_that_disagrees_with_the_precision_and_dates_is_caught(seed_copy: Path) -> None:
+    set_event(seed_copy, "longgang-town-founded-1983-10", edtf="1983-11")
+    assert problems_of(seed_copy) == [FOUNDED + "Value error, '1983-11' disagrees with date_precision 'month' and "
+                                      "date_start..date_end 1983-10-01..1983-10-31: expected '1983-10'"]
+
+
+@pytest.mark.parametrize(("slug", "edtf", "expected"), [
+    # the same days, but not stated as a month
+    ("longgang-town-founded-1983-10", "1983-10-01/1983-10-31", "1983-10"),
+    ("economy-2020-h1", "2020-41", "2020-40"),
+    ("new-urbanization-forum-2020", "[..2020-10-19]", "[..2020-10-20]"),
+    ("new-urbanization-forum-2020", "2020-10-20", "[..2020-10-20]"),
+])
+def test_each_edtf_must_be_the_one_its_precision_and_dates_give(seed_copy: Path, slug: str, edtf: str,
+                                                                 expected: str) -> None:
+    set_event(seed_copy, slug, edtf=edtf)
+    [problem] = problems_of(seed_copy)
+    assert problem.startswith(f"events.yaml: entry '{slug}' (#")
+    assert f": edtf: Value error, '{edtf}' " in problem
+    assert problem.endswith(f"expected '{expected}'")
+
+
+def test_dates_that_do_not_fill_the_edtf_are_caught(seed_copy: Path) -> None:
+    """A month stated as 1983-10 runs from its first day to its last, as the edtf library reads it."""
+    set_event(seed_copy, "longgang-town-founded-1983-10", date_start="1983-10-05")
+    assert problems_of(seed_copy) == [FOUNDED + "Value error, '1983-10' covers 1983-10-01..1983-10-31, not "
+                                      "date_start..date_end 1983-10-05..1983-10-31"]
+
+
+def test_missing_edtf_is_caught(seed_copy: Path) -> None:
+    edit(seed_copy, "events.yaml", lambda entries: find(entries, "longgang-town-founded-1983-10").pop("edtf"))
+    assert problems_of(seed_copy) == [FOUNDED + "Field required"]
+
+
+def test_observation_period_must_cover_its_days(seed_copy: Path) -> None:
+    def change(entries: list) -> None:
+        find(entries, "longgang-gdp-2020-h1")["period"] = "2020-H2"
+    edit(seed_copy, "observations.yaml", change)
+    assert problems_of(seed_copy) == [
+        ("observations.yaml: entry 'longgang-gdp-2020-h1' (#1): (entry): Value error, period '2020-H2' covers "
+         "2020-07-01..2020-12-31, not period_start..period_end 2020-01-01..2020-06-30")]

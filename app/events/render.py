@@ -19,6 +19,7 @@ def render_events(session: Session, rows: list[Event], languages: Languages) -> 
             "date_precision": r.date_precision,
             "date_start": r.date_start.isoformat(),
             "date_end": r.date_end.isoformat(),
+            "date_edtf": r.date_edtf,
             "place": places[r.place_id],
             "category": r.category,
             "title": text_of(r, "title", languages),

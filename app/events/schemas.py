@@ -18,6 +18,11 @@ class EventOut(BaseModel):
                                                       "shortly before date_end).")
     date_start: dt.date = Field(description="First day the statement may refer to.", examples=["2019-09-25"])
     date_end: dt.date = Field(description="Last day the statement may refer to.", examples=["2019-09-25"])
+    date_edtf: str = Field(
+        description="The date in EDTF (ISO 8601-2, the Library of Congress Extended Date/Time Format): 2019-09-25, "
+        "1983-10, 2014; 2020-40 and 2020-41 for the first and second half of 2020; [..2020-10-20] for “日前” "
+        "(one day, on or before 2020-10-20: the start stays open, date_start is our lower estimate).",
+        examples=["2019-09-25", "2020-40", "[..2020-10-20]"])
     place: PlaceRef
     category: EventCategory
     title: LocalizedText

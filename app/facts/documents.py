@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
+from app.facts.edtf import period_edtf
 from app.facts.kind import FactKind
 from app.facts.text import text_of
 from app.models import FactDocument
@@ -27,7 +28,7 @@ def document_format(kinds: Iterable[FactKind]) -> str:
     the helpers they share. A database whose documents another version of that code wrote gets them
     rewritten at start-up. (Hashing source files costs a millisecond; generating the JSON schemas of the
     item models cost ~80 ms of every start.)"""
-    modules = {__name__, text_of.__module__}
+    modules = {__name__, text_of.__module__, period_edtf.__module__}
     for kind in kinds:
         if kind.render is not None:
             modules.add(kind.render.__module__)

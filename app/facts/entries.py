@@ -5,8 +5,9 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from app.facts import edtf
 from app.models.enums import (
     Comparator,
     DatePrecision,
@@ -63,6 +64,11 @@ def _paired(entry: BaseModel, *stems: str) -> None:
 def _check_base(value: Decimal, multiplier: int, base: Decimal) -> None:
     if value * (Decimal(10) ** multiplier) != base:
         raise ValueError(f"value_base {base} != value {value} × 10^{multiplier}")
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    """Days as in messages: 2020-01-01..2020-06-30, or ..2020-10-20 when the start is open."""
+    return f"{start or ''}..{end or ''}"
 
 
 class SourceIn(Entry):
@@ -149,6 +155,11 @@ class ObservationIn(Entry):
         if self.period_end < self.period_start:
             raise ValueError("period_end is before period_start")
         _check_base(self.value, self.unit_multiplier, self.value_base)
+        # The API serves period_edtf derived from the label, so the label and the days must agree.
+        days = edtf.bounds(edtf.parse(edtf.period_edtf(self.period)))
+        if days != (self.period_start, self.period_end):
+            raise ValueError(f"period {self.period!r} covers {_span(*days)}, "
+                             f"not period_start..period_end {_span(self.period_start, self.period_end)}")
         return self
 
 
@@ -158,6 +169,8 @@ class EventIn(Entry):
     date_precision: DatePrecision
     date_start: dt.date
     date_end: dt.date
+    # `edtf` in the seed file, column date_edtf; declared after the fields it is checked against (info.data).
+    date_edtf: str = Field(alias="edtf")
     place: Slug
     category: EventCategory
     title_zh: Text
@@ -165,6 +178,25 @@ class EventIn(Entry):
     description_zh: Text
     description_en: Text
     citations: Citations
+
+    @field_validator("date_edtf")
+    @classmethod
+    def _edtf(cls, value: str, info: ValidationInfo) -> str:
+        parsed = edtf.parse(value)
+        precision, start, end = (info.data.get(k) for k in ("date_precision", "date_start", "date_end"))
+        if precision is None or start is None or end is None:
+            return value  # those fields' own errors are reported; nothing to compare against
+        expected = edtf.event_edtf(precision, start, end)
+        if value != expected:
+            raise ValueError(f"{value!r} disagrees with date_precision {precision.value!r} and date_start..date_end "
+                             f"{_span(start, end)}: expected {expected!r}")
+        # The string is the expected one; the library's days also test that the dates fit the precision
+        # (a month must run from its first day to its last).
+        days = edtf.bounds(parsed)
+        wanted = (None if precision is DatePrecision.before else start, end)
+        if days != wanted:
+            raise ValueError(f"{value!r} covers {_span(*days)}, not date_start..date_end {_span(start, end)}")
+        return value
 
     @model_validator(mode="after")
     def _range(self) -> "EventIn":

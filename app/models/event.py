@@ -19,6 +19,8 @@ class Event(SQLModel, table=True):
     # The inclusive range of days the statement covers; range filters use overlap on these.
     date_start: dt.date = Field(index=True)
     date_end: dt.date = Field(index=True)
+    # The same statement in EDTF (ISO 8601-2), checked against the range when seeded: "2020-40", "[..2020-10-20]".
+    date_edtf: str = Field(max_length=40)
     place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
     category: str = Field(max_length=40, index=True)
     title_zh: str = Field(max_length=300)

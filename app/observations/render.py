@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from app.facts.edtf import period_edtf
 from app.facts.kind import Languages, item_url
 from app.facts.text import citations_for, place_refs, text_of
 from app.models import Indicator, Observation, Place
@@ -32,6 +33,7 @@ def render_observations(session: Session, rows: list[Observation], languages: La
             "period": r.period,
             "period_start": r.period_start.isoformat(),
             "period_end": r.period_end.isoformat(),
+            "period_edtf": period_edtf(r.period),
             "value": _decimal(r.value),
             "unit": r.unit,
             "unit_zh": r.unit_zh,

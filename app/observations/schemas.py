@@ -23,6 +23,8 @@ class ObservationOut(BaseModel):
     period_start: dt.date = Field(description="First day of the period.", examples=["2020-01-01"])
     period_end: dt.date = Field(description="Last day of the period (a state on a day: that day).",
                                 examples=["2020-06-30"])
+    period_edtf: str = Field(description="The period in EDTF (ISO 8601-2): 2020-40 (first half of 2020; 2020-41 "
+                             "the second, 2020-33…36 the quarters), 2020, 2020-10-20.", examples=["2020-40"])
     value: str = Field(description="The value as published, an exact decimal in `unit_zh` (e.g. 亿元).",
                        examples=["138.1"])
     unit: str = Field(description="Base unit.", examples=["CNY"])

@@ -12,16 +12,13 @@ from app.registry import KINDS, SOURCE
 from app.seed.yamlio import dump_yaml
 
 
-def _keys(schema: type) -> list[str]:
-    return list(schema.model_fields)
-
-
 def _row(schema: type, values: dict[str, Any]) -> dict[str, Any]:
-    """The entry with its keys in the schema's order, dates as ISO text."""
+    """The entry with its keys in the schema's order, dates as ISO text. A field is read by its column's name
+    and written under the seed file's key, its alias where it has one (an event's date_edtf is `edtf`)."""
     out = {}
-    for key in _keys(schema):
-        value = values[key]
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    for name, info in schema.model_fields.items():
+        value = values[name]
+        out[info.alias or name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
 
 

@@ -37,7 +37,8 @@ from app.bootstrap import bootstrap_lock, migrate  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.facts.documents import document_format, document_rows  # noqa: E402
-from app.models.enums import EventCategory, MeasureCategory, MeasureKind  # noqa: E402
+from app.facts.edtf import event_edtf  # noqa: E402
+from app.models.enums import DatePrecision, EventCategory, MeasureCategory, MeasureKind  # noqa: E402
 from app.registry import BY_NAME, DOCUMENTED_KINDS  # noqa: E402
 from app.search.index import QUOTE_WEIGHT  # noqa: E402
 from app.search.terms import index_terms, normalize  # noqa: E402
@@ -466,9 +467,10 @@ def load(conn: psycopg.Connection, world: World, timer: Timer) -> None:
         note[""] = f"({len(w.places)} places, {len(w.indicators)} indicators)"
 
     with timer.step("copy events, programmes, measures, metrics") as note:
-        copy_lines(conn, "timeline_event", "id, slug, date, date_precision, date_start, date_end, place_id, "
-                   "category, title_zh, title_en, description_zh, description_en",
-                   (line(e["id"], e["slug"], e["date"], e["precision"], e["start"], e["end"], e["place_id"],
+        copy_lines(conn, "timeline_event", "id, slug, date, date_precision, date_start, date_end, date_edtf, "
+                   "place_id, category, title_zh, title_en, description_zh, description_en",
+                   (line(e["id"], e["slug"], e["date"], e["precision"], e["start"], e["end"],
+                         event_edtf(DatePrecision(e["precision"]), e["start"], e["end"]), e["place_id"],
                          e["category"], e["title_zh"], e["title_en"], e["description_zh"], e["description_en"])
                     for e in w.events))
         copy_lines(conn, "programme", "id, slug, name_zh, name_en, kind, place_id, summary_zh, summary_en",
