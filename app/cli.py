@@ -1,4 +1,4 @@
-"""Command line: validate, migrate, seed, export and serve."""
+"""Command line: validate, migrate, seed, export, verify-history and serve."""
 
 import argparse
 import sys
@@ -80,6 +80,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify_history(args: argparse.Namespace) -> int:
+    from app.db import make_engine
+    from app.facts.history import verify_history
+
+    engine = make_engine(get_settings())
+    with Session(engine) as session:
+        checked, problems = verify_history(session)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {checked} revision(s): the history was changed outside the service",
+              file=sys.stderr)
+        return 1
+    print(f"ok: {checked} revision(s); every hash, link and patch checks out, and the last of each fact is "
+          "what is served")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -127,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("export", help="write the database out in the seed_data/ format")
     p.add_argument("dir", help="directory to write to")
     p.set_defaults(func=_export)
+    p = sub.add_parser("verify-history", help="check the revision chain's hashes and patches; non-zero exit on "
+                                              "any problem")
+    p.set_defaults(func=_verify_history)
     p = sub.add_parser("serve", help="migrate and seed if needed, then serve HTTP with uvicorn")
     p.add_argument("--host")
     p.add_argument("--port", type=int)

@@ -17,6 +17,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.events.router import router as events_router
+from app.history.router import router as history_router
 from app.indicators.router import router as indicators_router
 from app.measures.router import router as measures_router
 from app.meta.router import router as meta_router
@@ -29,7 +30,7 @@ from app.sources.router import router as sources_router
 
 # In the order of the API description: the timeline, indicators, reforms, places, sources, search, meta.
 ROUTERS = (events_router, indicators_router, observations_router, measures_router, programmes_router,
-           places_router, sources_router, citations_router, search_router, meta_router)
+           places_router, sources_router, citations_router, search_router, history_router, meta_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -33,6 +33,9 @@ ARGUMENTS: dict[str, dict[str, str]] = {
     "/v1/sources/{slug}/citations": {"slug": SOURCE_SLUG},
     "/v1/search": {"q": "港"},
 }
+# Each fact's history is under its item's URL, with the same path parameter.
+ARGUMENTS |= {f"{path}/history": arguments for path, arguments in ARGUMENTS.items() if path.count("/") == 3
+              and path.endswith("}")}
 
 
 @pytest.fixture(scope="module")

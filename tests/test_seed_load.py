@@ -72,7 +72,7 @@ def test_edited_fact_is_updated_in_place_and_bumps_the_version(empty_url: str, s
     gdp["note_en"], gdp["note_zh"] = "Edited note.", "修改的说明。"
     (seed_copy / "observations.yaml").write_text(dump_yaml(entries), encoding="utf-8")
 
-    assert migrate_and_seed(empty_url, seed_copy) == {"observation.updated": 1}
+    assert migrate_and_seed(empty_url, seed_copy) == {"observation.updated": 1, "revision.update": 1}
     after = snapshot(empty_url)
     assert after["gdp"] == before["gdp"]  # same row id, same value
     assert after["version"] == before["version"] + 1

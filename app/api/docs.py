@@ -57,6 +57,8 @@ OPENAPI_TAGS = [
     {"name": "sources", "description": "The published texts every quote comes from, and what each supports."},
     {"name": "search", "description": "Ranked search across events, measures, programmes, indicators, "
                                      "observations and places, in Chinese and English."},
+    {"name": "history", "description": "Every fact's revisions (RFC 6902 JSON Patches in a hash chain), and "
+                                      "the feed of changes since a dataset version."},
     {"name": "meta", "description": "Dataset version, licence, attribution and counts."},
 ]
 

@@ -10,11 +10,14 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
+from app.config import REPO_ROOT
 from app.facts.documents import document_format, rebuild_documents
+from app.facts.history import Change, record_revisions
 from app.facts.kind import FactKind
 from app.models import Citation, DatasetState, cited_fact
 from app.registry import BY_NAME, CITED_KINDS, DOCUMENTED_KINDS, KINDS, SOURCE
 from app.search.index import rebuild_search_index
+from app.seed.fingerprint import source_commit
 from app.seed.validate import SeedSet
 
 
@@ -116,9 +119,13 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
         session.flush()
         rebuild_search_index(session)
         rebuild_documents(session, DOCUMENTED_KINDS)
+        reason = "seed" if changes or state.version == 0 else "documents rendered by new code"
         state.document_format = fmt
         state.version += 1
         state.updated_at = now
+        revisions = record_revisions(session, DOCUMENTED_KINDS,
+                                     Change(seed_author(seed), reason, state.version, now))
+        changes.update({f"revision.{operation}": n for operation, n in sorted(revisions.items())})
     state.content_sha256 = seed.content_sha256
     session.flush()
     return changes
@@ -148,3 +155,9 @@ def _rows(kind: FactKind, seed: SeedSet, ids: dict[str, dict[str, int]]) -> Iter
 
 def _citation_key(c: Citation) -> tuple[str, int, int]:
     return (*cited_fact(c), c.position)
+
+
+def seed_author(seed: SeedSet) -> str:
+    """Who a seed's revisions are by: the seed files' content and, when known, the code's commit."""
+    commit = source_commit(REPO_ROOT)
+    return f"seed sha256:{seed.content_sha256}" + (f" git:{commit}" if commit else "")
