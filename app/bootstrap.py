@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.config import REPO_ROOT, Settings
-from app.models import DatasetState
+from app.models import DatasetState, Release
 from app.seed.fingerprint import seed_fingerprint
 from app.startup_errors import StartupError
 
@@ -131,17 +131,30 @@ def migrate(connection: Connection) -> None:
 
 
 def seed(connection: Connection, seed_dir: Path, *, force: bool = False) -> dict[str, int] | None:
-    """Load the seed files unless the database already holds exactly them. None means nothing to do."""
+    """Load the seed files unless the database already holds exactly them. None means nothing to do.
+
+    A database with facts and no release yet (a fresh start, or one made before releases) gets release 1, in
+    the same transaction; the caller holds bootstrap_lock, so processes starting together make it once."""
     with Session(bind=connection) as session:
         state = session.get(DatasetState, 1)
-        if (not force and state is not None and state.content_sha256 == seed_fingerprint(seed_dir)
-                and state.document_format == current_document_format()):
-            return None
-        # The validator and loader (YAML, schemas, search indexer) are imported only when loading.
-        from app.seed.load import load_seed
-        from app.seed.validate import read_seed
+        report = None
+        if (force or state is None or state.content_sha256 != seed_fingerprint(seed_dir)
+                or state.document_format != current_document_format()):
+            # The validator and loader (YAML, schemas, search indexer) are imported only when loading.
+            from app.seed.load import load_seed
+            from app.seed.validate import read_seed
 
-        report = load_seed(session, read_seed(seed_dir))
+            report = load_seed(session, read_seed(seed_dir))
+        if not session.execute(select(Release.number).limit(1)).first():
+            from app.releases.service import IncompleteHistory, ensure_first_release  # only when it is needed
+
+            try:
+                release = ensure_first_release(session)
+            except IncompleteHistory as exc:  # the facts are still served; a release waits for a full history
+                log.warning("no release made: %s", exc)
+            else:
+                if release is not None:
+                    log.info("made release %d of dataset version %d", release.number, release.dataset_version)
         session.commit()
     connection.commit()
     return report

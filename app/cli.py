@@ -1,4 +1,4 @@
-"""Command line: validate, migrate, seed, export, verify-history and serve."""
+"""Command line: validate, migrate, seed, export, verify-history, release and serve."""
 
 import argparse
 import sys
@@ -98,6 +98,33 @@ def _verify_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _release(args: argparse.Namespace) -> int:
+    from app.bootstrap import bootstrap_lock, migrate
+    from app.releases.service import IncompleteHistory, NothingToRelease, create_release
+    from app.startup_errors import StartupError, database_for_startup
+
+    if not args.notes.strip():
+        print("error: --notes must say what the release is", file=sys.stderr)
+        return 1
+    try:
+        # Under the lock a seed takes: the release freezes one version, never one a seed is halfway through.
+        with database_for_startup(get_settings()) as engine, bootstrap_lock(engine) as connection:
+            migrate(connection)
+            with Session(bind=connection) as session:
+                release = create_release(session, args.notes)
+                number, version, size = release.number, release.dataset_version, release.package_size
+                session.commit()
+            connection.commit()
+    except StartupError as exc:
+        return _startup_failed(exc)
+    except (NothingToRelease, IncompleteHistory) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"ok: release {number} (dataset version {version}; package {size} bytes at /v1/releases/{number}/"
+          "datapackage.zip)")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -148,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("verify-history", help="check the revision chain's hashes and patches; non-zero exit on "
                                               "any problem")
     p.set_defaults(func=_verify_history)
+    p = sub.add_parser("release", help="freeze the current facts as the next numbered release, with its changelog "
+                                       "and data package; exit 1 if nothing changed since the last one")
+    p.add_argument("--notes", required=True, help="what the release is (shown with it and in its package)")
+    p.set_defaults(func=_release)
     p = sub.add_parser("serve", help="migrate and seed if needed, then serve HTTP with uvicorn")
     p.add_argument("--host")
     p.add_argument("--port", type=int)

@@ -76,10 +76,12 @@ def test_replicas_started_together_on_a_fresh_database_all_serve(backend: str, t
                 stop_server(process)
         messages = [message for log in logs for message in _log_messages(log)]
         assert sum(message.startswith("seeded: ") for message in messages) == 1
+        assert sum(message.startswith("made release 1 ") for message in messages) == 1
         assert messages.count("database is at head and holds the current seed data") == REPLICAS - 1
         engine = create_engine(url)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT version FROM dataset_state")).scalar_one() == 1
+            assert connection.execute(text("SELECT number FROM dataset_release")).scalars().all() == [1]
         engine.dispose()
 
 

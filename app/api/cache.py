@@ -5,8 +5,8 @@ then. Each process keeps rendered responses keyed by what decides their content 
 and the *negotiated* media-type ranking and language, never raw header text — so no header a client
 sends can make another client's answer differ, and header variants cannot multiply entries. The cache
 is bounded in bytes (least recently used first) and drops everything when it sees a new dataset
-version in the database (checked at most every VERSION_CHECK_INTERVAL seconds); several processes
-behind a load balancer agree within that interval. A cache hit never enters FastAPI: that is what makes
+version or a new release in the database (checked at most every VERSION_CHECK_INTERVAL seconds); several
+processes behind a load balancer agree within that interval. A cache hit never enters FastAPI: that is what makes
 list pages cost about as much as returning precomputed bytes.
 """
 
@@ -33,6 +33,7 @@ ENTRY_OVERHEAD = 512  # bytes per entry beyond its bodies and headers (objects, 
 DEFAULT_CACHE_CONTROL = b"public, max-age=60"
 VARY = b"Accept, Accept-Encoding, Accept-Language"
 NOT_MODIFIED_HEADERS = (b"cache-control", b"vary", b"content-language", b"link")
+COMPRESSED_MEDIA_TYPES = (b"application/zip",)  # gzip would only cost CPU (a release's data package)
 
 
 @dataclass(slots=True)
@@ -179,8 +180,9 @@ class ResponseCache:
         if b"cache-control" not in names:
             headers.append((b"cache-control", DEFAULT_CACHE_CONTROL))
         headers.append((b"vary", VARY))
+        compressed = any(k == b"content-type" and v.startswith(COMPRESSED_MEDIA_TYPES) for k, v in headers)
         gzipped = (gzip.compress(body, compresslevel=6, mtime=0)
-                   if wants_gzip and len(body) >= GZIP_MIN_BYTES else None)
+                   if wants_gzip and len(body) >= GZIP_MIN_BYTES and not compressed else None)
         route = route_template(scope) or scope["path"]
         return Rendered(200, headers, body, gzipped, _etag(body), route, storable=len(body) <= MAX_CACHED_BYTES)
 

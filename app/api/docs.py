@@ -59,6 +59,9 @@ OPENAPI_TAGS = [
                                      "observations and places, in Chinese and English."},
     {"name": "history", "description": "Every fact's revisions (RFC 6902 JSON Patches in a hash chain), and "
                                       "the feed of changes since a dataset version."},
+    {"name": "releases", "description": "Numbered, immutable releases of the dataset: each with its changelog "
+                                       "(facts created, updated field by field, deprecated) and a Frictionless "
+                                       "Data Package of its tables, citations and source texts."},
     {"name": "meta", "description": "Dataset version, licence, attribution and counts."},
 ]
 

@@ -41,8 +41,9 @@ FORMAT_NAMES = {
     Format.ndjson: ("application/x-ndjson", "application/ndjson"),
 }
 TEXT_PLAIN = "text/plain"
+APPLICATION_ZIP = "application/zip"  # a release's data package
 # Every media type any route serves: the response cache keys on how a client ranks these.
-SERVED_MEDIA_TYPES = (*(name for names in FORMAT_NAMES.values() for name in names), TEXT_PLAIN)
+SERVED_MEDIA_TYPES = (*(name for names in FORMAT_NAMES.values() for name in names), TEXT_PLAIN, APPLICATION_ZIP)
 GZIP_NAMES = ("gzip", "x-gzip")
 _QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")  # RFC 9110 §12.4.2
 

@@ -52,6 +52,10 @@ def _plan_handler(route: APIRoute) -> Handler | None:
         return None
     if dependant.dependencies:
         return None
+    # The plan hands path parameters over as the strings they are: one of another type (a release's number)
+    # needs FastAPI's conversion and checks.
+    if any(param.field_info.annotation is not str for param in dependant.path_params):
+        return None
     plan = [(info.alias or name, _is_list(info.annotation)) for name, info in model.model_fields.items()]
     known = {alias for alias, _ in plan}
     query_name, request_name = query.name, dependant.request_param_name

@@ -15,16 +15,11 @@ from app.api.render import render
 from app.api.responses import ITEM_ERRORS
 from app.api.routing import QueryModelRoute
 from app.db import in_connection
+from app.facts.licence import ATTRIBUTION, LICENCE
 from app.models import Citation, DatasetState
 from app.registry import KINDS
 
 router = APIRouter(tags=["meta"], route_class=QueryModelRoute)
-LICENCE = {
-    "data": "CC BY 4.0 — the structured facts and English texts of Reform Facts",
-    "quotes": "Quoted source text remains © its publisher and is quoted for citation",
-    "url": "https://creativecommons.org/licenses/by/4.0/",
-}
-ATTRIBUTION = "Reform Facts, from 经济日报·中国经济网 (Economic Daily / China Economic Net) reporting"
 COUNTED = {**{kind.plural: kind.model for kind in KINDS}, "citations": Citation}
 
 

@@ -10,6 +10,7 @@ from app.models.measure import Measure, Metric
 from app.models.observation import Observation
 from app.models.place import Place
 from app.models.programme import Programme
+from app.models.release import Release
 from app.models.revision import Revision
 from app.models.search import SearchDocument, SearchTerm
 from app.models.source import Source
@@ -26,6 +27,7 @@ __all__ = [
     "Observation",
     "Place",
     "Programme",
+    "Release",
     "Revision",
     "SearchDocument",
     "SearchTerm",

@@ -1,0 +1,1 @@
+"""Numbered releases of the dataset: making them, their changelogs, their data packages, and their routes."""
