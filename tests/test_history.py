@@ -116,7 +116,10 @@ def test_a_changed_seed_appends_an_update_and_a_deprecation(empty_url: str, chan
         assert update["patch"] == [{"op": "replace", "path": "/name/en", "value": "One seal for every approval"}]
         deprecation = next(c for c in since if c["slug"] == EVENT)
         assert deprecation["operation"] == "deprecate"
-        assert {"op": "add", "path": "/status", "value": "deprecated"} in deprecation["patch"]
+        assert deprecation["patch"] == [{"op": "replace", "path": "/status", "value": "deprecated"},
+                                        {"op": "replace", "path": "/status_reason",
+                                         "value": "removed from the seed files"}]
+        assert client.get(f"/v1/events/{EVENT}").json()["status"] == "deprecated"
         history = client.get(f"/v1/measures/{MEASURE}/history").json()["data"]
         assert [h["operation"] for h in history] == ["create", "update"]
         assert client.get(f"/v1/events/{EVENT}/history").json()["meta"]["total"] == 2

@@ -51,7 +51,8 @@ def list_page(request: Request, connection: Connection, kind: FactKind, params: 
     table = kind.table
     keys = parse_sort(getattr(params, "sort", None), _sortable(table, type(params)), type(params).DEFAULT_SORT)
     after = decode_cursor(request_path(request), keys, params.cursor, table.c.id) if params.cursor else None
-    where = cache(lambda: [*params.conditions(), *conditions])  # built only when a count or a statement is
+    # Built only when a count or a statement is:
+    where = cache(lambda: [*params.conditions(), *params.status_conditions(table), *conditions])
     facet = getattr(params, "facet", None)
     facets = _facet_names(facet, type(params).FACETABLE) if facet else None
 
