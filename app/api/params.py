@@ -64,6 +64,9 @@ class CollectionParams(PageParams):
 
     status: StatusFilter = Field(default=StatusFilter.active, description="Facts are deprecated, never deleted: "
                                  "active ones (the default), deprecated ones, or all.")
+    updated_since: int | None = Field(default=None, ge=0, description="Only facts created, changed or deprecated "
+                                      "after this dataset version (`/v1/meta` gives the current one; "
+                                      "`/v1/changes?since=` lists the changes themselves).", examples=[1])
 
     def conditions(self) -> list[ColumnElement]:
         """The WHERE clauses of the filters, on the kind's table."""
