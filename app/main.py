@@ -14,7 +14,7 @@ from app.api.cache import ResponseCache
 from app.api.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.citations.router import router as citations_router
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import close_sqlite_reader, make_engine
 from app.errors import install_error_handlers
 from app.events.router import router as events_router
 from app.history.router import router as history_router
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            close_sqlite_reader(app.state)
             app.state.engine.dispose()
 
     app = FastAPI(

@@ -116,7 +116,19 @@ def test_a_changed_seed_appends_an_update_and_a_deprecation(empty_url: str, chan
         assert update["patch"] == [{"op": "replace", "path": "/name/en", "value": "One seal for every approval"}]
         deprecation = next(c for c in since if c["slug"] == EVENT)
         assert deprecation["operation"] == "deprecate"
-        assert {"op": "add", "path": "/status", "value": "deprecated"} in deprecation["patch"]
+        assert deprecation["patch"] == [{"op": "replace", "path": "/status", "value": "deprecated"},
+                                        {"op": "replace", "path": "/status_reason",
+                                         "value": "removed from the seed files"}]
+        assert client.get(f"/v1/events/{EVENT}").json()["status"] == "deprecated"
+        # updated_since= on the collections: the facts those changes touched.
+        slugs = lambda url: [item["slug"] for item in client.get(url).json()["data"]]  # noqa: E731
+        assert slugs("/v1/measures?updated_since=1&limit=200") == [MEASURE]
+        assert slugs("/v1/events?updated_since=1") == []  # the removed event is deprecated: not listed …
+        assert slugs("/v1/events?updated_since=1&status=deprecated") == [EVENT]  # … unless asked for
+        assert len(slugs("/v1/measures?updated_since=0&limit=200")) == 36
+        future = client.get("/v1/measures?updated_since=3")
+        assert future.status_code == 400
+        assert [e["parameter"] for e in future.json()["errors"]] == ["updated_since"]
         history = client.get(f"/v1/measures/{MEASURE}/history").json()["data"]
         assert [h["operation"] for h in history] == ["create", "update"]
         assert client.get(f"/v1/events/{EVENT}/history").json()["meta"]["total"] == 2

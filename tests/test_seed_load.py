@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DIR, migrate_and_seed
+from conftest import SEED_DIR, client_for, migrate_and_seed
 from sqlmodel import Session, func, select
 
 from app.config import Settings
@@ -78,7 +78,7 @@ def test_edited_fact_is_updated_in_place_and_bumps_the_version(empty_url: str, s
     assert after["version"] == before["version"] + 1
 
 
-def test_removed_fact_is_removed_from_the_database(empty_url: str, seed_copy: Path) -> None:
+def test_removed_fact_is_deprecated_not_deleted(empty_url: str, seed_copy: Path) -> None:
     migrate_and_seed(empty_url, seed_copy)
     entries = read_yaml(seed_copy / "measures.yaml")
     removed = next(e for e in entries if e["slug"] == "one-seal-for-approvals")
@@ -86,12 +86,39 @@ def test_removed_fact_is_removed_from_the_database(empty_url: str, seed_copy: Pa
     (seed_copy / "measures.yaml").write_text(dump_yaml(entries), encoding="utf-8")
 
     report = migrate_and_seed(empty_url, seed_copy)
-    assert report["reform_measure.deleted"] == 1
-    assert report["measure_metric.deleted"] == len(removed["metrics"])
-    cited = len(removed["citations"]) + sum(len(m["citations"]) for m in removed["metrics"])
-    assert report["citation.deleted"] == cited
+    assert report["reform_measure.deprecated"] == 1
+    assert report["measure_metric.deprecated"] == len(removed["metrics"]) == 1
+    assert not [k for k in report if k.endswith(".deleted")]  # its citations stay with it
     state = snapshot(empty_url)
-    assert (state["measures"], state["citations"]) == (35, 161 - cited)
+    assert (state["measures"], state["metrics"], state["citations"]) == (36, 15, 161)
+    with client_for(empty_url) as client:
+        measure = client.get("/v1/measures/one-seal-for-approvals")
+        assert measure.status_code == 200
+        assert (measure.json()["status"], measure.json()["status_reason"]) == ("deprecated",
+                                                                               "removed from the seed files")
+        assert measure.json()["citations"] == client.get("/v1/measures/one-seal-for-approvals").json()["citations"]
+        assert len(measure.json()["citations"]) == len(removed["citations"])
+        listed = client.get("/v1/measures", params={"limit": 200}).json()
+        assert listed["meta"]["total"] == 35
+        assert "one-seal-for-approvals" not in [m["slug"] for m in listed["data"]]
+        deprecated = client.get("/v1/measures", params={"status": "deprecated"}).json()
+        assert [m["slug"] for m in deprecated["data"]] == ["one-seal-for-approvals"]
+        assert client.get("/v1/measures", params={"status": "all", "limit": 1}).json()["meta"]["total"] == 36
+        assert client.get("/v1/meta").json()["counts"]["measures"] == 35
+        found = client.get("/v1/search", params={"q": "一枚印章", "type": "measure", "limit": 200}).json()["data"]
+        assert found and "one-seal-for-approvals" not in [hit["slug"] for hit in found]
+
+    # Back in the files: the same fact, active again (a slug is never given to another fact).
+    (seed_copy / "measures.yaml").write_text(dump_yaml([*entries, removed]), encoding="utf-8")
+    report = migrate_and_seed(empty_url, seed_copy)
+    assert report["reform_measure.updated"] == 1 and report["revision.update"] == 2
+    with client_for(empty_url) as client:
+        assert client.get("/v1/measures/one-seal-for-approvals").json()["status"] == "active"
+        # The other revision: its programme counts its measures again.
+        changes = client.get("/v1/changes", params={"since": 2}).json()["data"]
+        assert {(c["type"], c["slug"], c["operation"]) for c in changes} == {
+            ("measure", "one-seal-for-approvals", "update"), ("programme", removed["programme"], "update")}
+        assert client.get("/v1/meta").json()["counts"]["measures"] == 36
 
 
 def test_a_bad_file_loads_nothing(empty_url: str, seed_copy: Path) -> None:

@@ -33,9 +33,10 @@ from app.api.params import CollectionParams, ItemParams
 from app.api.render import render, render_documents
 from app.errors import InvalidParameter, NotFound
 from app.facts.kind import FactKind
-from app.models import FactDocument
+from app.models import FactDocument, Revision
 
 DOCUMENTS: Table = FactDocument.__table__  # type: ignore[attr-defined]
+REVISIONS: Table = Revision.__table__  # type: ignore[attr-defined]
 
 
 def document_column(neg: Negotiated) -> ColumnElement:
@@ -51,13 +52,19 @@ def list_page(request: Request, connection: Connection, kind: FactKind, params: 
     table = kind.table
     keys = parse_sort(getattr(params, "sort", None), _sortable(table, type(params)), type(params).DEFAULT_SORT)
     after = decode_cursor(request_path(request), keys, params.cursor, table.c.id) if params.cursor else None
-    where = cache(lambda: [*params.conditions(), *conditions])  # built only when a count or a statement is
+    version = request_version(request, connection)
+    if params.updated_since is not None and params.updated_since > (version[0] if version else 0):
+        raise InvalidParameter("updated_since",
+                               f"is after the current dataset version ({version[0] if version else 0})")
+    # Built only when a count or a statement is:
+    where = cache(lambda: [*params.conditions(), *params.status_conditions(table),
+                           *_updated_since(kind, params.updated_since), *conditions])
     facet = getattr(params, "facet", None)
     facets = _facet_names(facet, type(params).FACETABLE) if facet else None
 
     aggregates = aggregate_cache(request)
     filter_key = params.filter_key()
-    filtered = (request_version(request, connection), kind.name, filter_key, conditions_key)
+    filtered = (version, kind.name, filter_key, conditions_key)
     total = aggregates.get(("total", *filtered), lambda: connection.execute(
         select(func.count()).select_from(table).where(*where())).scalar_one())
     facet_counts = ({name: aggregates.get(("facet", name, *filtered),
@@ -83,6 +90,14 @@ def list_page(request: Request, connection: Connection, kind: FactKind, params: 
     envelope = (b'{"data":[', b'],"meta":' + orjson.dumps(meta) + b',"links":' + orjson.dumps(links) + b"}")
     return render_documents(neg, [row[0] for row in rows], envelope=envelope, headers=headers,
                             item_model=kind.item_schema)
+
+
+def _updated_since(kind: FactKind, version: int | None) -> list[ColumnElement]:
+    """Facts with a revision after `version` (app.facts.history): by key, through the revisions' index."""
+    if version is None:
+        return []
+    changed = select(REVISIONS.c.key).where(REVISIONS.c.kind == kind.name, REVISIONS.c.dataset_version > version)
+    return [kind.table.c[kind.key].in_(changed)]
 
 
 def item(request: Request, connection: Connection, kind: FactKind, key: str, params: ItemParams) -> Response:

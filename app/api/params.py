@@ -5,13 +5,13 @@ ends in PageParams. The models forbid extra fields; the error handler turns an u
 400 invalid-parameter problem it has always been (app.errors).
 """
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, ClassVar
 from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Table
 
 from app.api.negotiation import Format, Lang
 from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -47,6 +47,12 @@ class PageParams(BaseModel):
     format: Format | None = _FORMAT
 
 
+class StatusFilter(StrEnum):
+    active = "active"
+    deprecated = "deprecated"
+    all = "all"
+
+
 class CollectionParams(PageParams):
     """A collection's parameters: `class XParams(CollectionParams, XFilters)`, where XFilters declares the
     filters, `sort` and `facet` (pydantic puts the base's fields first: so do the docs), and XParams says
@@ -56,9 +62,18 @@ class CollectionParams(PageParams):
     DEFAULT_SORT: ClassVar[str] = "slug"
     FACETABLE: ClassVar[dict[str, str]] = {}  # facet name → column of the kind's table
 
+    status: StatusFilter = Field(default=StatusFilter.active, description="Facts are deprecated, never deleted: "
+                                 "active ones (the default), deprecated ones, or all.")
+    updated_since: int | None = Field(default=None, ge=0, description="Only facts created, changed or deprecated "
+                                      "after this dataset version (`/v1/meta` gives the current one; "
+                                      "`/v1/changes?since=` lists the changes themselves).", examples=[1])
+
     def conditions(self) -> list[ColumnElement]:
         """The WHERE clauses of the filters, on the kind's table."""
         return []
+
+    def status_conditions(self, table: Table) -> list[ColumnElement]:
+        return [] if self.status is StatusFilter.all else [table.c.status == self.status.value]
 
     def filter_key(self) -> tuple:
         """What decides which rows match (the filters, normalised): keys the exact totals and facets."""

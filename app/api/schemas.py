@@ -1,6 +1,6 @@
 """Response models shared by every resource: bilingual text, citations, pages."""
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +28,11 @@ class CitationOut(BaseModel):
 
 Citations = Annotated[list[CitationOut], Field(description="Verbatim support in the sources (at least one).")]
 SelfUrl = Annotated[str, Field(description="This item's API URL.")]
+Status = Annotated[Literal["active", "deprecated"], Field(
+    description="active, or deprecated: a fact is never deleted; one withdrawn stays at its URL, and lists leave it "
+                "out unless asked for it (`status=deprecated` or `status=all`).", examples=["active"])]
+StatusReason = Annotated[str | None, Field(description="Why the fact was deprecated; null while it is active.",
+                                           examples=[None, "removed from the seed files"])]
 
 
 class PlaceRef(BaseModel):

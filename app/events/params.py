@@ -20,8 +20,10 @@ class EventFilters(BaseModel):
     date_precision: list[DatePrecision] | None = Field(default=None, description="Date precision; repeatable.")
     date_from: dt.date | None = Field(default=None, description="Events ending on or after this day.")
     date_to: dt.date | None = Field(default=None, description="Events starting on or before this day.")
-    sort: str | None = Field(default=None, description="Keys: date, date_end, slug, category; `-` for descending.",
-                             examples=["-date,slug"])
+    sort: str | None = Field(default=None, description="Keys: date (the first day the date may mean, "
+                             "date_start), date_end (the last), slug, category; `-` for descending. For newest first "
+                             "use `-date_end`: a “日前” (on or before) event's range starts at our lower estimate, so "
+                             "`-date` puts it among far older events.", examples=["-date_end,slug"])
     facet: str | None = Field(default=None, description="Count by: category, date_precision.")
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef
+from app.api.schemas import Citations, LocalizedText, PlaceRef, Status, StatusReason
 from app.models.enums import DatePrecision, EventCategory
 
 
@@ -29,3 +29,5 @@ class EventOut(BaseModel):
     description: LocalizedText
     citations: Citations
     url: str = Field(description="This event's API URL.")
+    status: Status
+    status_reason: StatusReason

@@ -63,6 +63,10 @@ def document_rows(session: Session, kind: FactKind, rows: list) -> list[dict]:
     """The fact_document rows of `rows` (facts of `kind`)."""
     assert kind.render is not None and kind.title is not None
     variants = {languages: kind.render(session, rows, languages) for languages in VARIANTS}
+    for documents in variants.values():
+        for row, document in zip(rows, documents, strict=True):
+            # Every kind's documents end with the fact's status (its item schema declares the two last).
+            document["status"], document["status_reason"] = row.status, row.status_reason
     out = []
     for i, row in enumerate(rows):
         both = variants[("zh", "en")][i]

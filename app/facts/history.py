@@ -76,15 +76,19 @@ def record_revisions(session: Session, kinds: Iterable[FactKind], change: Change
             for key, document in batch:
                 seen.add(key)
                 before = last.get(key)
+                deprecated = document.get("status") == "deprecated"
                 if before is None:
-                    chain.append(kind.name, key, "create", {}, document)
-                elif before[1] != document or before[0] == "deprecate":
-                    chain.append(kind.name, key, "update", before[1], document)
+                    chain.append(kind.name, key, "deprecate" if deprecated else "create", {}, document)
+                elif before[1] != document:
+                    # A fact that becomes deprecated is a deprecation; any other change (a reinstatement too)
+                    # is an update.
+                    operation = "deprecate" if deprecated and before[0] != "deprecate" else "update"
+                    chain.append(kind.name, key, operation, before[1], document)
         for key, (operation, document) in _last_of_kind(session, kind.name):
             if key not in seen and operation != "deprecate":
-                # Until facts carry a status of their own, a fact dropped from the seed files loses its row;
-                # its history says so and keeps its last document.
-                deprecated = {**document, "status": "deprecated", "deprecation_reason": DEPRECATED_BY_SEED}
+                # A fact whose row is gone (deleted before facts had a status): its history says so and keeps
+                # its last document.
+                deprecated = {**document, "status": "deprecated", "status_reason": DEPRECATED_BY_SEED}
                 chain.append(kind.name, key, "deprecate", document, deprecated)
         chain.flush()
     return dict(chain.counts)

@@ -14,7 +14,7 @@ def render_indicators(session: Session, rows: list[Indicator], languages: Langua
     ids = [r.id for r in rows]
     cites = citations_for(session, "indicator_id", ids)
     counts = dict(session.execute(
-        select(Observation.indicator_id, func.count()).where(Observation.indicator_id.in_(ids))
+        select(Observation.indicator_id, func.count()).where(Observation.indicator_id.in_(ids), Observation.status == "active")
         .group_by(Observation.indicator_id)
     ).all()) if ids else {}
     return [

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, SelfUrl
+from app.api.schemas import Citations, LocalizedText, SelfUrl, Status, StatusReason
 
 
 class IndicatorOut(BaseModel):
@@ -16,3 +16,5 @@ class IndicatorOut(BaseModel):
     citations: Citations
     url: SelfUrl
     observations_url: str = Field(description="This indicator's observations.")
+    status: Status
+    status_reason: StatusReason

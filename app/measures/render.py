@@ -14,7 +14,7 @@ from app.models import Measure, Metric, Programme
 def render_measures(session: Session, rows: list[Measure], languages: Languages) -> list[dict[str, Any]]:
     ids = [r.id for r in rows]
     cites = citations_for(session, "measure_id", ids)
-    metrics = (session.execute(select(Metric).where(Metric.measure_id.in_(ids))
+    metrics = (session.execute(select(Metric).where(Metric.measure_id.in_(ids), Metric.status == "active")
                                .order_by(Metric.measure_id, Metric.position)).scalars().all()
                if ids else [])
     metric_cites = citations_for(session, "metric_id", [m.id for m in metrics])
@@ -61,7 +61,7 @@ def _programme_refs(session: Session, ids: set[int | None], languages: Languages
 def search_metrics(session: Session) -> Iterator[tuple[str, str, int, str]]:
     """Each metric as a line of its measure (value, unit, what is counted), after the measure's own fields."""
     rows = session.execute(select(Metric, Measure.slug).join(Measure, Metric.measure_id == Measure.id)
-                           .order_by(Metric.id)).all()
+                           .where(Metric.status == "active").order_by(Metric.id)).all()
     for metric, measure_slug in rows:
         value = format(metric.value, "f")
         yield measure_slug, "metric_zh", 3, f"{value}{metric.unit_zh or ''} {metric.counted_zh}"

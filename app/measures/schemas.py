@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Status, StatusReason
 from app.models.enums import Comparator, MeasureCategory, MeasureKind
 
 
@@ -38,3 +38,5 @@ class MeasureOut(BaseModel):
     metrics: list[MetricOut] = Field(description="Its quantitative metrics, in the source's order.")
     citations: Citations
     url: SelfUrl
+    status: Status
+    status_reason: StatusReason

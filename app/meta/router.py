@@ -30,7 +30,8 @@ class MetaOut(BaseModel):
     content_sha256: str = Field(description="Hash of the seed files the facts were loaded from.")
     licence: dict[str, str] = Field(description="Licence of the data and of the quoted text, with its URL.")
     attribution: str = Field(description="How to credit the dataset.")
-    counts: dict[str, int] = Field(description="Items per resource.",
+    counts: dict[str, int] = Field(description="Items per resource: the active facts (what lists show by "
+                                               "default), and every citation.",
                                    examples=[{"events": 10, "measures": 36, "citations": 161}])
 
 
@@ -42,7 +43,9 @@ async def meta(request: Request, params: Annotated[ItemParams, Query()]) -> Resp
 
     def read(connection: Connection) -> tuple[DatasetState | None, dict[str, int]]:
         session = Session(bind=connection)
-        counts = {name: session.execute(select(func.count()).select_from(model)).scalar_one()
+        # Facts that lists show by default (deprecated ones are left out there too); every citation.
+        counts = {name: session.execute(select(func.count()).select_from(model).where(
+                      *([model.status == "active"] if hasattr(model, "status") else []))).scalar_one()
                   for name, model in COUNTED.items()}
         return session.get(DatasetState, 1), counts
 

@@ -27,3 +27,6 @@ class Event(SQLModel, table=True):
     title_en: str = Field(max_length=300)
     description_zh: str = Field(sa_column=Column(Text, nullable=False))
     description_en: str = Field(sa_column=Column(Text, nullable=False))
+    # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
+    status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
+    status_reason: str | None = Field(default=None, max_length=400)

@@ -24,6 +24,9 @@ class Measure(SQLModel, table=True):
     place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
     summary_zh: str = Field(sa_column=Column(Text, nullable=False))
     summary_en: str = Field(sa_column=Column(Text, nullable=False))
+    # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
+    status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
+    status_reason: str | None = Field(default=None, max_length=400)
 
 
 class Metric(SQLModel, table=True):
@@ -44,3 +47,6 @@ class Metric(SQLModel, table=True):
     comparator: str = Field(default="eq", max_length=10)
     counted_zh: str = Field(sa_column=Column(Text, nullable=False))
     counted_en: str = Field(sa_column=Column(Text, nullable=False))
+    # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
+    status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
+    status_reason: str | None = Field(default=None, max_length=400)

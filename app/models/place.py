@@ -20,3 +20,6 @@ class Place(SQLModel, table=True):
     aliases: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     description_zh: str | None = Field(default=None, sa_column=Column(Text))
     description_en: str | None = Field(default=None, sa_column=Column(Text))
+    # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
+    status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
+    status_reason: str | None = Field(default=None, max_length=400)

@@ -15,3 +15,6 @@ class Programme(SQLModel, table=True):
     place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
     summary_zh: str = Field(sa_column=Column(Text, nullable=False))
     summary_en: str = Field(sa_column=Column(Text, nullable=False))
+    # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
+    status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
+    status_reason: str | None = Field(default=None, max_length=400)

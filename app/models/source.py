@@ -29,3 +29,6 @@ class Source(SQLModel, table=True):
     body_sha256: str = Field(max_length=64)
     # The re-post the body was cut from, chrome included, kept for provenance.
     repost: str | None = Field(default=None, sa_column=Column(Text))
+    # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
+    status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
+    status_reason: str | None = Field(default=None, max_length=400)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Status, StatusReason
 
 
 class IndicatorRef(BaseModel):
@@ -37,3 +37,5 @@ class ObservationOut(BaseModel):
     note: LocalizedText
     citations: Citations
     url: SelfUrl
+    status: Status
+    status_reason: StatusReason

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Status, StatusReason
 from app.models.enums import PlaceLevel
 
 
@@ -19,3 +19,5 @@ class PlaceOut(BaseModel):
     description: LocalizedText
     citations: Citations
     url: SelfUrl
+    status: Status
+    status_reason: StatusReason

@@ -14,7 +14,7 @@ def render_programmes(session: Session, rows: list[Programme], languages: Langua
     ids = [r.id for r in rows]
     cites = citations_for(session, "programme_id", ids)
     counts = dict(session.execute(
-        select(Measure.programme_id, func.count()).where(Measure.programme_id.in_(ids))
+        select(Measure.programme_id, func.count()).where(Measure.programme_id.in_(ids), Measure.status == "active")
         .group_by(Measure.programme_id)
     ).all()) if ids else {}
     places = place_refs(session, {r.place_id for r in rows}, languages)

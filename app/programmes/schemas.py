@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Status, StatusReason
 from app.models.enums import ProgrammeKind
 
 
@@ -18,3 +18,5 @@ class ProgrammeOut(BaseModel):
     citations: Citations
     url: SelfUrl
     measures_url: str = Field(description="Its measures.")
+    status: Status
+    status_reason: StatusReason

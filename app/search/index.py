@@ -22,7 +22,8 @@ def _documents(session: Session) -> Iterator[tuple[str, str, str, int, str]]:
     for kind in SEARCHED_KINDS:
         before = _by_slug(kind.search_before(session)) if kind.search_before else {}
         after = _by_slug(kind.search_after(session)) if kind.search_after else {}
-        for row in session.exec(select(kind.model).order_by(kind.model.id)).all():
+        for row in session.exec(select(kind.model).where(kind.model.status == "active")  # type: ignore[attr-defined]
+                                .order_by(kind.model.id)).all():
             slug = getattr(row, kind.key)
             for field, weight, text in before.get(slug, []):
                 yield kind.name, slug, field, weight, text

@@ -25,8 +25,10 @@ def _row(schema: type, values: dict[str, Any]) -> dict[str, Any]:
 def export_seed(session: Session, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "sources").mkdir(exist_ok=True)
-    rows = {kind.name: session.exec(select(kind.model).order_by(kind.model.id)).all() for kind in KINDS}
-    keys = {kind.name: {row.id: getattr(row, kind.key) for row in rows[kind.name]} for kind in KINDS}
+    every = {kind.name: session.exec(select(kind.model).order_by(kind.model.id)).all() for kind in KINDS}
+    keys = {kind.name: {row.id: getattr(row, kind.key) for row in every[kind.name]} for kind in KINDS}
+    # The seed files hold the active facts; deprecated ones stay in the database (and in their history).
+    rows = {name: [row for row in fact_rows if row.status == "active"] for name, fact_rows in every.items()}
     citations: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for c in session.exec(select(Citation).order_by(Citation.position, Citation.id)).all():
         citations.setdefault(cited_fact(c), []).append(

@@ -1,4 +1,4 @@
-"""Loads a validated SeedSet into the database: upsert by slug, delete what the files dropped.
+"""Loads a validated SeedSet into the database: upsert by slug, deprecate the facts the files dropped.
 
 The caller owns the transaction (one commit for the whole load), so a failure loads nothing.
 """
@@ -12,13 +12,17 @@ from sqlmodel import Session, SQLModel, select
 
 from app.config import REPO_ROOT
 from app.facts.documents import document_format, rebuild_documents
-from app.facts.history import Change, record_revisions
+from app.facts.history import DEPRECATED_BY_SEED, Change, record_revisions
 from app.facts.kind import FactKind
 from app.models import Citation, DatasetState, cited_fact
 from app.registry import BY_NAME, CITED_KINDS, DOCUMENTED_KINDS, KINDS, SOURCE
 from app.search.index import rebuild_search_index
 from app.seed.fingerprint import source_commit
 from app.seed.validate import SeedSet
+
+
+DEPRECATED = "deprecated"
+ACTIVE = {"status": "active", "status_reason": None}  # what every fact in the files is, a reinstated one too
 
 
 class _Sync:
@@ -50,11 +54,28 @@ class _Sync:
     def stale(self) -> list[Any]:
         return [row for k, row in self.existing.items() if k not in self.seen]
 
+    def keep(self, wanted: Callable[[Any], bool]) -> None:
+        """Count the existing rows whose key is `wanted` as seen, so they are not stale."""
+        for key, row in self.existing.items():
+            if key not in self.seen and wanted(key):
+                self.seen[key] = row
+
     def drop_stale(self) -> None:
         for row in self.stale():
             self.session.delete(row)
             self.report[f"{self.model.__tablename__}.deleted"] += 1
         self.session.flush()
+
+    def deprecate_stale(self, reason: str) -> list[Any]:
+        """Facts are never deleted: those the files no longer hold stay, deprecated, at their URLs."""
+        deprecated = []
+        for row in self.stale():
+            if row.status != DEPRECATED:
+                row.status, row.status_reason = DEPRECATED, reason
+                self.report[f"{self.model.__tablename__}.deprecated"] += 1
+            deprecated.append(row)
+        self.session.flush()
+        return deprecated
 
 
 def _by(attr: str) -> Callable[[Any], Any]:
@@ -95,17 +116,14 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
                 citations.put((kind.cited_by, fact_id, position), {kind.cited_by: fact_id, "position": position},
                               values)
 
-    # Children before parents, so no foreign key is left pointing at a deleted row.
+    # A deprecated fact keeps its citations (its URL still shows what supported it); a citation removed from
+    # a fact the files still hold is deleted (the fact's revision records it).
+    deprecated = {(kind.cited_by, row.id) for kind in CITED_KINDS
+                  for row in syncs[kind.name].stale()}
+    citations.keep(lambda key: key[:2] in deprecated)
     citations.drop_stale()
-    for kind in reversed(KINDS):
-        sync = syncs[kind.name]
-        self_references = [f for f, target in kind.references if target == kind.name]
-        if self_references:
-            for row in sync.stale():
-                for field_name in self_references:
-                    setattr(row, f"{field_name}_id", None)
-            session.flush()
-        sync.drop_stale()
+    for kind in KINDS:
+        syncs[kind.name].deprecate_stale(DEPRECATED_BY_SEED)
 
     changes = {k: v for k, v in sorted(report.items()) if v}
     state = session.get(DatasetState, 1)
@@ -141,7 +159,8 @@ def _rows(kind: FactKind, seed: SeedSet, ids: dict[str, dict[str, int]]) -> Iter
             parent_id = ids[parent.name][getattr(entry, parent.key)]
             for position, part in enumerate(getattr(entry, parent.parts or "")):
                 values = {k: v for k, v in part.model_dump().items() if k in columns and k != kind.key}
-                yield getattr(part, kind.key), {**values, "position": position, f"{parent.name}_id": parent_id}
+                yield getattr(part, kind.key), {**values, **ACTIVE, "position": position,
+                                                f"{parent.name}_id": parent_id}
         return
     for entry in seed.of(kind):
         key = getattr(entry, kind.key)
@@ -150,7 +169,7 @@ def _rows(kind: FactKind, seed: SeedSet, ids: dict[str, dict[str, int]]) -> Iter
             value = getattr(entry, field_name)
             if target != kind.name:  # references to its own kind are set once every row has an id
                 values[f"{field_name}_id"] = ids[target][value] if value is not None else None
-        yield key, {**values, **seed.texts.get((kind.name, key), {})}
+        yield key, {**values, **ACTIVE, **seed.texts.get((kind.name, key), {})}
 
 
 def _citation_key(c: Citation) -> tuple[str, int, int]:

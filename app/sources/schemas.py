@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import LocalizedText
+from app.api.schemas import LocalizedText, Status, StatusReason
 
 
 class SourceOut(BaseModel):
@@ -25,3 +25,5 @@ class SourceOut(BaseModel):
     url_body: str = Field(description="The body as text/plain.", examples=["/v1/sources/x/body"])
     url_citations: str = Field(description="Every citation of this source.")
     url_self: str = Field(description="This source's API URL.")
+    status: Status
+    status_reason: StatusReason
