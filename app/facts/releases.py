@@ -114,7 +114,7 @@ def changes_between(db: Database, kinds: Iterable[str], since: int, until: int) 
                 if old is None and not new.deprecated:
                     yield FactChange(kind, key, "created")
                 elif old is not None and new.deprecated:
-                    reason = orjson.loads(new.document).get("deprecation_reason")
+                    reason = orjson.loads(new.document).get("status_reason")
                     yield FactChange(kind, key, "deprecated", reason=reason)
                 elif old is not None and old.document != new.document:
                     changes = field_changes(orjson.loads(old.document), orjson.loads(new.document))
