@@ -29,7 +29,8 @@ from app.api.pagination import (
     keyset_parameters,
     parse_sort,
 )
-from app.api.params import CollectionParams, ItemParams
+from app.api.as_of import release_item, release_page
+from app.api.params import CollectionParams, FactItemParams
 from app.api.render import render, render_documents
 from app.errors import InvalidParameter, NotFound
 from app.facts.kind import FactKind
@@ -49,6 +50,9 @@ def list_page(request: Request, connection: Connection, kind: FactKind, params: 
     """One page of `kind` matching `params`, and `conditions` (a nested list's parent: `conditions_key` says
     which, for the aggregate cache)."""
     neg = negotiate(request, params.lang, params.format)
+    if params.as_of is not None:
+        members = select(kind.table.c[kind.key]).where(*conditions) if conditions else None
+        return release_page(request, connection, kind, params, neg, members, conditions_key)
     table = kind.table
     keys = parse_sort(getattr(params, "sort", None), _sortable(table, type(params)), type(params).DEFAULT_SORT)
     after = decode_cursor(request_path(request), keys, params.cursor, table.c.id) if params.cursor else None
@@ -100,10 +104,13 @@ def _updated_since(kind: FactKind, version: int | None) -> list[ColumnElement]:
     return [kind.table.c[kind.key].in_(changed)]
 
 
-def item(request: Request, connection: Connection, kind: FactKind, key: str, params: ItemParams) -> Response:
+def item(request: Request, connection: Connection, kind: FactKind, key: str, params: FactItemParams) -> Response:
     """One fact of `kind` by its key, or a 404 naming what was not found."""
     neg = negotiate(request, params.lang, params.format)
-    document = find_document(connection, kind, key, neg)
+    if params.as_of is not None:
+        document = release_item(connection, kind, key, params.as_of, neg)
+    else:
+        document = find_document(connection, kind, key, neg)
     return render_documents(neg, [document], envelope=None, headers={}, item_model=kind.item_schema)
 
 

@@ -36,6 +36,16 @@ class ItemParams(BaseModel):
     format: Format | None = _FORMAT
 
 
+_AS_OF = Field(default=None, ge=1, description="A release number (`/v1/releases`): the facts exactly as that "
+               "release had them.", examples=[1])
+
+
+class FactItemParams(ItemParams):
+    """The parameters of a fact's item route."""
+
+    as_of: int | None = _AS_OF
+
+
 class PageParams(BaseModel):
     """Paging and format: the last parameters of every list."""
 
@@ -64,6 +74,7 @@ class CollectionParams(PageParams):
 
     status: StatusFilter = Field(default=StatusFilter.active, description="Facts are deprecated, never deleted: "
                                  "active ones (the default), deprecated ones, or all.")
+    as_of: int | None = _AS_OF
     updated_since: int | None = Field(default=None, ge=0, description="Only facts created, changed or deprecated "
                                       "after this dataset version (`/v1/meta` gives the current one; "
                                       "`/v1/changes?since=` lists the changes themselves).", examples=[1])
@@ -81,7 +92,7 @@ class CollectionParams(PageParams):
         return tuple((name, _normal(getattr(self, name))) for name in sorted(names))
 
 
-NOT_FILTERS = frozenset({"sort", "facet", "limit", "cursor", "lang", "format"})
+NOT_FILTERS = frozenset({"sort", "facet", "limit", "cursor", "lang", "format", "as_of"})
 
 
 def _normal(value: Any) -> Any:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
-from app.api.params import ItemParams
+from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
@@ -33,5 +33,5 @@ async def list_events(request: Request, params: Annotated[EventParams, Query()])
 @router.get("/events/{slug}", response_model=EventOut, summary="Get one timeline event",
             description="One event with its citations.", responses=ITEM_ERRORS)
 async def get_event(request: Request, slug: str,
-              params: Annotated[ItemParams, Query()]) -> Response:
+              params: Annotated[FactItemParams, Query()]) -> Response:
     return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

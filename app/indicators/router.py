@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
-from app.api.params import ItemParams
+from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
@@ -28,5 +28,5 @@ async def list_indicators(request: Request,
 @router.get("/indicators/{code}", response_model=IndicatorOut, summary="Get one indicator", responses=ITEM_ERRORS,
             description="One indicator with its definition and citations.")
 async def get_indicator(request: Request, code: str,
-                  params: Annotated[ItemParams, Query()]) -> Response:
+                  params: Annotated[FactItemParams, Query()]) -> Response:
     return await in_connection(request, lambda connection: item(request, connection, KIND, code, params))

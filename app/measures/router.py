@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
-from app.api.params import ItemParams
+from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
@@ -29,5 +29,5 @@ async def list_measures(request: Request,
 @router.get("/measures/{slug}", response_model=MeasureOut, summary="Get one reform measure",
             responses=ITEM_ERRORS, description="One measure with its metrics and citations.")
 async def get_measure(request: Request, slug: str,
-                params: Annotated[ItemParams, Query()]) -> Response:
+                params: Annotated[FactItemParams, Query()]) -> Response:
     return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

@@ -7,7 +7,7 @@ from sqlalchemy import Connection, bindparam, select
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
-from app.api.params import ItemParams
+from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
@@ -50,5 +50,5 @@ async def list_observations(request: Request,
 @router.get("/observations/{slug}", response_model=ObservationOut, summary="Get one observation",
             responses=ITEM_ERRORS, description="One observation with its citations.")
 async def get_observation(request: Request, slug: str,
-                    params: Annotated[ItemParams, Query()]) -> Response:
+                    params: Annotated[FactItemParams, Query()]) -> Response:
     return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
-from app.api.params import ItemParams
+from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
@@ -27,5 +27,5 @@ async def list_places(request: Request, params: Annotated[PlaceParams, Query()])
 @router.get("/places/{slug}", response_model=PlaceOut, summary="Get one place", responses=ITEM_ERRORS,
             description="One place with its aliases and citations.")
 async def get_place(request: Request, slug: str,
-              params: Annotated[ItemParams, Query()]) -> Response:
+              params: Annotated[FactItemParams, Query()]) -> Response:
     return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

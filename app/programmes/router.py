@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
-from app.api.params import ItemParams
+from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
@@ -29,5 +29,5 @@ async def list_programmes(request: Request,
 @router.get("/programmes/{slug}", response_model=ProgrammeOut, summary="Get one programme",
             responses=ITEM_ERRORS, description="One programme with its citations; its measures are at measures_url.")
 async def get_programme(request: Request, slug: str,
-                  params: Annotated[ItemParams, Query()]) -> Response:
+                  params: Annotated[FactItemParams, Query()]) -> Response:
     return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))

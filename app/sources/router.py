@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from app.api.collection import item, list_page
 from app.api.negotiation import TEXT_PLAIN, accepts_media, field_value
-from app.api.params import ItemParams, NoParams
+from app.api.params import FactItemParams, NoParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
 from app.api.routing import QueryModelRoute
 from app.api.schemas import Page
@@ -32,7 +32,7 @@ async def list_sources(request: Request, params: Annotated[SourceParams, Query()
 @router.get("/sources/{slug}", response_model=SourceOut, summary="Get one source", responses=ITEM_ERRORS,
             description="A source's metadata, the SHA-256 of its body and links to the body and its citations.")
 async def get_source(request: Request, slug: str,
-               params: Annotated[ItemParams, Query()]) -> Response:
+               params: Annotated[FactItemParams, Query()]) -> Response:
     return await in_connection(request, lambda connection: item(request, connection, KIND, slug, params))
 
 
