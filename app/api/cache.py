@@ -11,13 +11,13 @@ list pages cost about as much as returning precomputed bytes.
 """
 
 import gzip
-import hashlib
 import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import anyio
+import xxhash
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,9 +61,10 @@ NEGOTIATION_FIELDS = frozenset({b"accept", b"accept-language", b"accept-encoding
 
 
 def _etag(body: bytes) -> bytes:
-    # SHA-256 (96 bits of it): with the CPU's SHA instructions about twice as fast as BLAKE2b here, and every
-    # cold page hashes its whole body (~20 µs for the 34 KB measures page).
-    return b'"' + hashlib.sha256(body).hexdigest()[:24].encode() + b'"'
+    # XXH3-128: every cold page hashes its whole body, and SHA-256 took ~19 µs of the 34 KB measures page
+    # (~5 % of its CPU), XXH3 ~2 µs. An ETag only has to change when the body does; nothing relies on it
+    # being hard to forge (a client can send any If-None-Match it likes and only ever gets its own 304).
+    return b'"' + xxhash.xxh3_128_hexdigest(body)[:24].encode() + b'"'
 
 
 def etag_matches(if_none_match: str, etag: bytes) -> bool:

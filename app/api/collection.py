@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Integer, Select, Table, bindpa
 from starlette.responses import Response
 
 from app.api.aggregates import aggregate_cache, request_version
-from app.api.links import page_url, request_path
+from app.api.links import page_links, page_url, request_path
 from app.api.negotiation import Negotiated, negotiate
 from app.api.pagination import (
     SortKey,
@@ -81,15 +81,16 @@ def list_page(request: Request, connection: Connection, kind: FactKind, params: 
     rows = connection.execute(stmt, parameters).all()
     has_more = len(rows) > params.limit
     rows = rows[:params.limit]
-    next_url = None
+    next_cursor = None
     if has_more:
         last = rows[-1]
-        next_url = page_url(request, cursor=encode_cursor(request_path(request), keys, list(last[2:]), last[1]))
+        next_cursor = encode_cursor(request_path(request), keys, list(last[2:]), last[1])
+    self_url, next_url = page_links(request, next_cursor)
     meta: dict[str, Any] = {"total": total, "count": len(rows), "limit": params.limit,
                             "sort": ",".join(k.spec for k in keys)}
     if facet_counts is not None:
         meta["facets"] = facet_counts
-    links = {"self": page_url(request), "next": next_url}
+    links = {"self": self_url, "next": next_url}
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     envelope = (b'{"data":[', b'],"meta":' + orjson.dumps(meta) + b',"links":' + orjson.dumps(links) + b"}")
     return render_documents(neg, [row[0] for row in rows], envelope=envelope, headers=headers,

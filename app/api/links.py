@@ -11,6 +11,17 @@ def request_path(request: Request) -> str:
     return request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
 
 
+def page_links(request: Request, next_cursor: str | None) -> tuple[str, str | None]:
+    """This page's URL and, with a cursor, the next page's: the same as page_url(request) and
+    page_url(request, cursor=next_cursor), with the query encoded once (a cursor is URL-safe base64)."""
+    this = page_url(request)
+    if next_cursor is None:
+        return this, None
+    if "cursor" in request.query_params:
+        return this, page_url(request, cursor=next_cursor)
+    return this, f"{this}{'&' if '?' in this else '?'}cursor={next_cursor}"
+
+
 def page_url(request: Request, **overrides: str | None) -> str:
     """This request's URL (relative) with `overrides` replacing parameters; every repeated value kept, in order."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in overrides]

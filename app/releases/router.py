@@ -65,8 +65,8 @@ async def get_release(request: Request, number: ReleaseNumber, params: Annotated
     summary="Download a release as a Frictionless Data Package",
     description="A zip: `datapackage.json` (a Table Schema per table, licence, sources, the size and sha256 of "
     "every file), one CSV per kind of fact and one of citations (`data/`), the source texts (`sources/`), a "
-    "README.md and a CITATION.cff. Made when the release was, and the same bytes on every download; its ETag is "
-    "the first 24 digits of `datapackage_sha256`.",
+    "README.md and a CITATION.cff. Made when the release was, and the same bytes on every download (their sha256 is "
+    "the release's `datapackage_sha256`); its ETag is strong, so a client that has it gets 304.",
     responses={**ITEM_ERRORS, **NOT_FOUND, 200: {"description": "The package.", "content": {APPLICATION_ZIP: {
         "schema": {"type": "string", "format": "binary"}}}}},
     response_class=Response,

@@ -135,12 +135,23 @@ def _single_unit_statements(prefix: bool, typed: bool) -> tuple[Select, Select]:
     # probe of the term index; _collect finds the match in each again), in rank order and then document order
     # (ties go to the first document). For such a unit the index decides a match, so the other documents
     # could not contribute, and reading and matching them was a third of the search.
-    holds_term = select(TERM.c.document_id).where(TERM.c.document_id == DOCUMENT.c.id, condition).exists()
-    stmt = (select(page.c.doc_type, page.c.doc_slug, page.c.total, DOCUMENT.c.field, DOCUMENT.c.weight,
-                   DOCUMENT.c.text, FACT_DOCUMENT.c.title_zh, FACT_DOCUMENT.c.title_en)
-            .select_from(page)
-            .join(DOCUMENT, (DOCUMENT.c.doc_type == page.c.doc_type) & (DOCUMENT.c.doc_slug == page.c.doc_slug)
-                  & holds_term)
+    if prefix:
+        holds_term = select(TERM.c.document_id).where(TERM.c.document_id == DOCUMENT.c.id, condition).exists()
+        documents = (select(page.c.doc_type, page.c.doc_slug, page.c.total, DOCUMENT.c.field, DOCUMENT.c.weight,
+                            DOCUMENT.c.text, FACT_DOCUMENT.c.title_zh, FACT_DOCUMENT.c.title_en)
+                     .select_from(page)
+                     .join(DOCUMENT, (DOCUMENT.c.doc_type == page.c.doc_type)
+                           & (DOCUMENT.c.doc_slug == page.c.doc_slug) & holds_term))
+    else:
+        # One term: its postings of each page fact are one seek of the (term, type, slug) index, and each
+        # names its document.
+        documents = (select(page.c.doc_type, page.c.doc_slug, page.c.total, DOCUMENT.c.field, DOCUMENT.c.weight,
+                            DOCUMENT.c.text, FACT_DOCUMENT.c.title_zh, FACT_DOCUMENT.c.title_en)
+                     .select_from(page)
+                     .join(TERM, (TERM.c.term == bindparam("term")) & (TERM.c.doc_type == page.c.doc_type)
+                           & (TERM.c.doc_slug == page.c.doc_slug))
+                     .join(DOCUMENT, DOCUMENT.c.id == TERM.c.document_id))
+    stmt = (documents
             .outerjoin(FACT_DOCUMENT, (FACT_DOCUMENT.c.kind == page.c.doc_type)
                        & (FACT_DOCUMENT.c.key == page.c.doc_slug))
             .order_by(page.c.score.desc(), page.c.type_rank, page.c.doc_slug, DOCUMENT.c.id))
