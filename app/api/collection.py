@@ -60,7 +60,7 @@ def list_page(request: Request, connection: Connection, kind: FactKind, params: 
     if params.updated_since is not None and params.updated_since > (version[0] if version else 0):
         raise InvalidParameter("updated_since",
                                f"is after the current dataset version ({version[0] if version else 0})")
-    # Built only when a count or a statement is:
+    # The WHERE clauses, built only when a count or a new statement needs them.
     where = cache(lambda: [*params.conditions(), *params.status_conditions(table),
                            *_updated_since(kind, params.updated_since), *conditions])
     facet = getattr(params, "facet", None)
