@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,29 +28,16 @@ from app.db import make_engine
 from app.facts.releases import document_as_of, documents_as_of, field_changes
 from app.registry import DOCUMENTED_KINDS
 from app.releases.service import FIRST_RELEASE_NOTES, rebuild_package
-from app.seed.yamlio import dump_yaml, read_yaml
 from tests.api_helpers import SOURCE_BODY, SOURCE_SLUG, assert_problem, walk
 
-MEASURE = "one-seal-for-approvals"
-EVENT = "longgang-town-founded-1983-10"  # two citations
+# The changed seed files (one name, one event fewer) are test_history's: one fixture for both.
+from test_history import EVENT, MEASURE, changed_seed  # noqa: E402, F401  (a fixture)
+
 SEED_COUNTS = {"sources": 1, "places": 5, "events": 10, "indicators": 9, "observations": 7, "programmes": 29,
                "measures": 36, "metrics": 15, "citations": 161}
 PACKAGE_FILES = ["datapackage.json", "README.md", "CITATION.cff",
                  *(f"data/{kind.plural}.csv" for kind in DOCUMENTED_KINDS), "data/citations.csv",
                  f"sources/{SOURCE_SLUG}.txt"]
-
-
-@pytest.fixture
-def changed_seed(tmp_path: Path) -> Path:
-    """The seed files with one measure's English name changed and one event removed (as in test_history)."""
-    target = tmp_path / "seed_data"
-    shutil.copytree(SEED_DIR, target)
-    measures = read_yaml(target / "measures.yaml")
-    next(m for m in measures if m["slug"] == MEASURE)["name_en"] = "One seal for every approval"
-    (target / "measures.yaml").write_text(dump_yaml(measures), encoding="utf-8")
-    events = read_yaml(target / "events.yaml")
-    (target / "events.yaml").write_text(dump_yaml([e for e in events if e["slug"] != EVENT]), encoding="utf-8")
-    return target
 
 
 @pytest.fixture
