@@ -1,4 +1,4 @@
-"""Command line: validate, migrate, seed, export, verify-history, release and serve."""
+"""Command line: validate, migrate, seed, export, verify-history, release, ingest and serve."""
 
 import argparse
 import sys
@@ -125,6 +125,25 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    import json
+
+    from app.ingest.article import ingest_file
+    from app.ingest.drafts import drafts_yaml
+    from app.ingest.text import BadArticle
+
+    try:
+        result = ingest_file(Path(args.file), args.published, args.max_bytes, args.drop_scripts)
+    except BadArticle as exc:
+        print(f"error: {exc}", file=sys.stderr)  # the file is the user's to fix: no traceback
+        return 1
+    if args.format == "yaml":
+        sys.stdout.write(drafts_yaml(result, args.source_slug))
+    else:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -179,6 +198,16 @@ def main(argv: list[str] | None = None) -> int:
                                        "and data package; exit 1 if nothing changed since the last one")
     p.add_argument("--notes", required=True, help="what the release is (shown with it and in its package)")
     p.set_defaults(func=_release)
+    p = sub.add_parser("ingest", help="find candidate facts (numbers, dates, names) in an article file, each with "
+                                      "a verbatim quote; writes nothing to the database")
+    p.add_argument("file", help="the article: plain text or HTML, UTF-8 or GB 18030/GBK")
+    p.add_argument("--published", help="publication date YYYY-MM-DD (default: the re-post's byline date)")
+    p.add_argument("--source-slug", default="draft-source", help="source slug for the YAML drafts' citations")
+    p.add_argument("--format", choices=("json", "yaml"), default="json",
+                   help="json: body, sha256 and candidates; yaml: draft seed entries for a curator")
+    p.add_argument("--max-bytes", type=int, default=2_000_000, help="refuse larger files (default 2 MB)")
+    p.add_argument("--drop-scripts", action="store_true", help="read an HTML page that has <script> elements")
+    p.set_defaults(func=_ingest)
     p = sub.add_parser("serve", help="migrate and seed if needed, then serve HTTP with uvicorn")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
