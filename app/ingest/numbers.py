@@ -86,7 +86,10 @@ def _is_quantity(match: re.Match, body: str) -> bool:
     if num == "一" or not re.search(r"[零〇一二两三四五六七八九十百千]", num):
         return False
     # Chinese numerals without a multiplier or a unit are words far more often than numbers (千万不要, 三新).
-    return bool(match["unit"] or re.search(r"[万亿]$", num) or match["magnitude"])
+    # 千万 (“by all means”) has no digit: a multiplier alone counts only with a unit or 级 (百亿级).
+    if match["unit"] or match["magnitude"]:
+        return True
+    return bool(re.search(r"[万亿]$", num) and re.search(r"[零〇一二两三四五六七八九]", num))
 
 
 def _counted(body: str, match: re.Match) -> str | None:

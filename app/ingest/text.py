@@ -4,6 +4,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import charset_normalizer
+
 MAX_BYTES = 2_000_000  # a long news article is ~50 KB as HTML; anything much bigger is not one article
 _SNIFF = 8192
 
@@ -13,7 +15,7 @@ _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "se
            "footer", "blockquote", "pre", "table", "ul", "ol", "dd", "dt", "figure", "figcaption", "hr"}
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _HTML_RE = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<meta|<div|<p[\s>])", re.IGNORECASE)
-_GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+_GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "hz"}
 
 
 class BadArticle(ValueError):
@@ -43,38 +45,30 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES, drop_scripts: bool = Fa
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, str]:
-    """UTF-8, else GB 18030 (a superset of GBK and GB 2312) when the result reads as Chinese; else refused."""
+    """UTF-8; else GB 18030 (a superset of GBK and GB 2312) when the page declares it or the bytes read as it.
+
+    GB 18030 maps almost any byte pair to some character — Shift-JIS or EUC-KR text “decodes” into
+    plausible ideographs — so a strict decode proves nothing: charset-normalizer's reading of the bytes
+    (which scores the result's language) decides, and any other encoding is refused by name.
+    """
     declared = _CHARSET_RE.search(raw[:_SNIFF])
     declared_gb = declared is not None and declared[1].decode("ascii").lower() in _GB_NAMES
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     if not declared_gb:
         try:
             return raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
-            utf8_error = exc
+            where = exc.start
+        best = charset_normalizer.from_bytes(raw).best()
+        guess = best.encoding if best else None
+        if guess not in _GB_NAMES:
+            found = f"it reads as {guess} ({best.language})" if best else "no encoding reads it"
+            raise BadArticle(f"{path} is neither UTF-8 nor GB 18030/GBK (undecodable as UTF-8 at byte {where}; "
+                             f"{found}): convert it to UTF-8")
     try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise BadArticle(
-            f"{path} is neither UTF-8 nor GB 18030/GBK: undecodable bytes at offset {utf8_error.start}"
-            if not declared_gb else f"{path} declares {declared[1].decode()} but has bytes that are not GB 18030"
-        ) from None
-    # GB 18030 maps almost any byte pair to some character; Latin-1 or Shift-JIS text “decodes” into
-    # rare ideographs. Real Chinese prose is mostly common CJK and punctuation.
-    if not declared_gb and not _reads_as_chinese(text):
-        raise BadArticle(f"{path} is not UTF-8, and read as GB 18030 it is not Chinese text: "
-                         f"undecodable bytes at offset {utf8_error.start}; convert it to UTF-8")
-    return text, "gb18030"
-
-
-def _reads_as_chinese(text: str) -> bool:
-    wide = [char for char in text if ord(char) > 0x7F]
-    if not wide:
-        return True
-    common = sum(1 for char in wide if "\u4e00" <= char <= "\u9fa5" or "\u3000" <= char <= "\u303f"
-                 or "\uff00" <= char <= "\uffef" or "\u2010" <= char <= "\u201f")
-    return common / len(wide) >= 0.9
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise BadArticle(f"{path} is neither UTF-8 nor GB 18030/GBK: undecodable bytes at byte {exc.start}") from None
 
 
 class _TextOfPage(HTMLParser):
