@@ -27,7 +27,7 @@ def ingest(path: Path, *args: str) -> int:
         (b"", (), "is empty"),
         (b"  \n\n ", (), "is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", (), "binary file"),
-        ("龙港".encode("utf-8") + b"\xff\xfe\xfa" * 40, (), "neither UTF-8 nor GB 18030"),
+        ("龙港".encode() + b"\xff\xfe\xfa" * 40, (), "neither UTF-8 nor GB 18030"),
         ("こんにちは、世界。日本語のテキストです。".encode("shift_jis"), (), "it reads as cp932 (Japanese)"),
         ("안녕하세요 세계, 한국어 텍스트입니다.".encode("euc-kr"), (), "neither UTF-8 nor GB 18030"),
         ("  龙港今年上半年生产总值138.1亿元。\n".encode(), (), "states no publication date"),

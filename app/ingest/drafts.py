@@ -20,8 +20,8 @@ def _citation(source: str, candidate: dict) -> dict:
 def _event(n: int, source: str, c: dict) -> dict:
     return {"slug": f"draft-event-{n}", "date": c["date"], "date_precision": c["date_precision"],
             "date_start": c["date_start"], "date_end": c["date_end"], "edtf": c["edtf"], "place": None,
-            "category": None, "title_zh": c["quote"], "title_en": "", "description_zh": None,
-            "description_en": None, "citations": [_citation(source, c)]}
+            "category": None, "title_zh": c["quote"], "title_en": "", "description_zh": c["quote"],
+            "description_en": "", "citations": [_citation(source, c)]}
 
 
 def _observation(n: int, source: str, c: dict) -> dict:
@@ -39,10 +39,12 @@ def _metric(n: int, source: str, c: dict) -> dict:
             "comparator": c["comparator"], "counted_zh": c["counted"], "counted_en": "", "citations": [_citation(source, c)]}
 
 
-def _measure(n: int, source: str, name: dict | None) -> dict:
+def _measure(n: int, source: str, name: dict | None, first: dict) -> dict:
+    """A measure named by `name`, or, for numbers no name comes before, an unnamed one cited by its first number."""
+    cited = name or first
     return {"slug": f"draft-measure-{n}", "name_zh": name["term"] if name else None, "name_en": "",
-            "category": None, "kind": None, "programme": None, "place": None, "summary_zh": None,
-            "summary_en": None, "citations": [_citation(source, name)] if name else [], "metrics": []}
+            "category": None, "kind": None, "programme": None, "place": None, "summary_zh": cited["quote"],
+            "summary_en": "", "citations": [_citation(source, cited)], "metrics": []}
 
 
 def draft_entries(result: dict, source: str) -> dict[str, list[dict]]:
@@ -67,7 +69,7 @@ def draft_entries(result: dict, source: str) -> dict[str, list[dict]]:
         name = named[-1] if named else None
         key = name["term"] if name else ""
         if key not in measures:
-            measures[key] = _measure(len(measures) + 1, source, name)
+            measures[key] = _measure(len(measures) + 1, source, name, c)
         measures[key]["metrics"].append(_metric(i + 1, source, c))
     return {"events.yaml": events, "observations.yaml": observations, "measures.yaml": list(measures.values())}
 
