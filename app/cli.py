@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source-slug", default="draft-source", help="source slug for the YAML drafts' citations")
     p.add_argument("--format", choices=("json", "yaml"), default="json",
                    help="json: body, sha256 and candidates; yaml: draft seed entries for a curator")
-    p.add_argument("--max-bytes", type=int, default=2_000_000, help="refuse larger files (default 2 MB)")
+    p.add_argument("--max-bytes", type=int, help="refuse larger files (default 2,000,000)")
     p.add_argument("--drop-scripts", action="store_true", help="read an HTML page that has <script> elements")
     p.set_defaults(func=_ingest)
     p = sub.add_parser("serve", help="migrate and seed if needed, then serve HTTP with uvicorn")

@@ -23,9 +23,9 @@ def publication_date(given: str | None, from_byline: str | None, path: Path) -> 
         raise BadArticle(f"--published {text!r} is not a calendar date") from None
 
 
-def ingest_file(path: Path, published: str | None = None, max_bytes: int = MAX_BYTES,
+def ingest_file(path: Path, published: str | None = None, max_bytes: int | None = None,
                 drop_scripts: bool = False) -> dict:
-    page, _ = read_article(path, max_bytes=max_bytes, drop_scripts=drop_scripts)
+    page, _ = read_article(path, max_bytes=max_bytes or MAX_BYTES, drop_scripts=drop_scripts)
     stripped = strip_chrome(page)
     if not stripped.body.strip():
         raise BadArticle(f"{path} has no article body once the site's header and footer are cut")
