@@ -90,10 +90,6 @@ def parse_numeral(text: str) -> tuple[Decimal, int]:
     return _plain(body), power
 
 
-def value_base(value: Decimal, unit_multiplier: int) -> Decimal:
-    return value.scaleb(unit_multiplier)
-
-
 def decimal_text(value: Decimal) -> str:
     """An exact decimal without exponent or trailing zeros: 13810000000, 138.1, 0.5."""
     text = format(value, "f")
@@ -101,7 +97,3 @@ def decimal_text(value: Decimal) -> str:
         text = text.rstrip("0").rstrip(".")
     return text
 
-
-def percent_of(fraction: str) -> Decimal | None:
-    """Fractions written in words, as percent: 一半 → 50; 百分之四十 is read by the number finder."""
-    return {"一半": Decimal(50), "半数": Decimal(50)}.get(fraction)
