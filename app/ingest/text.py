@@ -34,7 +34,9 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES, drop_scripts: bool = Fa
     if not raw.strip():
         raise BadArticle(f"{path} is empty")
     if b"\x00" in raw[:_SNIFF]:
-        raise BadArticle(f"{path} is a binary file (it has NUL bytes), not an article's text")
+        # UTF-16 text has NUL bytes too; it is rare enough in Chinese news to ask for UTF-8 instead.
+        raise BadArticle(f"{path} is a binary file (it has NUL bytes), not an article's text; "
+                         "if it is UTF-16 text, save it as UTF-8")
     text, encoding = decode(raw, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # offsets count one character per line break
     if _HTML_RE.match(text):
