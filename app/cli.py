@@ -1,4 +1,4 @@
-"""Command line: validate, migrate, seed, export, verify-history, release, ingest and serve."""
+"""Command line: validate, migrate, seed, export, verify-history, release, ingest, keys and serve."""
 
 import argparse
 import sys
@@ -144,6 +144,49 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from app.bootstrap import bootstrap_lock, migrate
+    from app.keys.service import KeyCommandError, create_key, list_keys, parse_scopes, revoke_key
+    from app.startup_errors import StartupError, database_for_startup
+
+    try:
+        with database_for_startup(get_settings()) as engine, bootstrap_lock(engine) as connection:
+            migrate(connection)
+            if args.action == "create":
+                scopes = parse_scopes(args.scopes)
+                expires = None
+                if args.expires:
+                    try:
+                        expires = dt.datetime.fromisoformat(args.expires)
+                    except ValueError:
+                        raise KeyCommandError(f"--expires must be an ISO 8601 date or time, got {args.expires!r}")
+                    expires = expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC)
+                secret = create_key(connection, args.name, scopes, expires)
+                connection.commit()
+                print(f"ok: key {args.name.strip()!r} with scopes {','.join(scopes)}"
+                      + (f", expires {expires.isoformat()}" if expires else "")
+                      + ". The secret below is shown once and not stored; keep it safe.")
+                print(secret)  # alone on the last line, for scripts: `… | tail -n 1`
+            elif args.action == "list":
+                now = dt.datetime.now(dt.UTC)
+                print("name\tkey_id\tscopes\tstate\tcreated_at\texpires_at")
+                for key in list_keys(connection):
+                    print(f"{key.name}\t{key.key_id}\t{','.join(key.scopes)}\t{key.state(now)}\t"
+                          f"{key.created_at.isoformat()}\t{key.expires_at.isoformat() if key.expires_at else '-'}")
+            else:
+                revoke_key(connection, args.name)
+                connection.commit()
+                print(f"ok: key {args.name!r} is revoked; requests with it now get 401")
+    except StartupError as exc:
+        return _startup_failed(exc)
+    except KeyCommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -208,6 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-bytes", type=int, help="refuse larger files (default 2,000,000)")
     p.add_argument("--drop-scripts", action="store_true", help="read an HTML page that has <script> elements")
     p.set_defaults(func=_ingest)
+    p = sub.add_parser("keys", help="create, list or revoke the API keys of the write routes")
+    keys = p.add_subparsers(dest="action", required=True)
+    k = keys.add_parser("create", help="make a key; its secret is printed once, alone on the last line")
+    k.add_argument("--name", required=True, help="who holds it (unique, never reused)")
+    k.add_argument("--scopes", required=True, help="comma-separated: propose, review, publish, admin")
+    k.add_argument("--expires", help="ISO 8601 date or time after which it is refused (UTC unless given)")
+    keys.add_parser("list", help="every key with its scopes and state (never a secret)")
+    k = keys.add_parser("revoke", help="refuse a key from now on (it stays listed, and in the audit log)")
+    k.add_argument("name")
+    p.set_defaults(func=_keys)
     p = sub.add_parser("serve", help="migrate and seed if needed, then serve HTTP with uvicorn")
     p.add_argument("--host")
     p.add_argument("--port", type=int)

@@ -1,6 +1,8 @@
 """Every table, imported here so that Alembic and the app see one complete metadata."""
 
 import app.db  # noqa: F401  (sets the constraint naming convention before any table is declared)
+from app.models.api_key import ApiKey
+from app.models.audit import AuditEvent
 from app.models.citation import CITED_COLUMNS, Citation, cited_fact
 from app.models.dataset import DatasetState
 from app.models.document import FactDocument
@@ -17,6 +19,8 @@ from app.models.source import Source
 
 __all__ = [
     "CITED_COLUMNS",
+    "ApiKey",
+    "AuditEvent",
     "Citation",
     "DatasetState",
     "Event",

@@ -4,16 +4,13 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
 import orjson
 
 from app.config import Settings
+from app.context import REQUEST_ID  # the middleware sets it through this module
 
-# Set by the operations middleware for the life of a request; sync routes see it too, because
-# Starlette runs them in a thread with a copy of the request's context.
-REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 ACCESS_LOGGER = "reform_facts.access"
 
 

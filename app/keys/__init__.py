@@ -1,0 +1,1 @@
+"""API keys: scoped bearer secrets for the write routes (reading stays public)."""
