@@ -17,6 +17,7 @@ from app.config import Settings, get_settings
 from app.db import close_sqlite_reader, make_engine
 from app.errors import install_error_handlers
 from app.events.router import router as events_router
+from app.facts.kind import API_ROOT
 from app.history.router import router as history_router
 from app.indicators.router import router as indicators_router
 from app.measures.router import router as measures_router
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Each resource router straight into the app, under /v1: one level of inclusion, not two, is one less
     # router for FastAPI to walk on every request. Their routes (QueryModelRoute) read queries strictly.
     for router in ROUTERS:
-        app.include_router(router, prefix="/v1")
+        app.include_router(router, prefix=API_ROOT)
     install_docs(app)
     app.router.default = _trailing_slash_redirect(app.router, app.router.default)
     # Innermost first: the cache sits next to the routes, operations middleware wraps everything.

@@ -14,17 +14,21 @@ Routes it cannot handle exactly (a sync endpoint, a body, dependencies) keep Fas
 """
 
 import inspect
+import os
 from collections.abc import Awaitable, Callable, Coroutine
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import Scope
 
 from app.api.params import clean_query_text
+from app.facts.kind import API_ROOT
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -38,6 +42,35 @@ class QueryModelRoute(APIRoute):
             return await handler(request)
 
         return strict
+
+
+class ResourceRouter(APIRouter):
+    """The router of one resource, included under API_ROOT: a request for a path none of its routes can match
+    is turned away by one string test.
+
+    FastAPI asks every included router in turn, and each tries every one of its routes (a regex and a save
+    and restore of its scope keys per route), so a request for the last router's paths paid for all the
+    routes before it. Every route of this router starts with the literal text of its paths before their
+    first parameter, so a path without that text cannot match any of them (not even partly, as for a 405).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("route_class", QueryModelRoute)
+        super().__init__(**kwargs)
+        self._prefix_of: tuple[int, str] = (-1, "")  # (number of routes, prefix) it was computed for
+
+    def _literal_prefix(self) -> str:
+        count, prefix = self._prefix_of
+        if count != len(self.routes):  # routes are added after the router is made
+            literal = [API_ROOT + getattr(route, "path", "").split("{", 1)[0] for route in self.routes]
+            prefix = os.path.commonprefix(literal) if literal else API_ROOT
+            self._prefix_of = (len(self.routes), prefix)
+        return prefix
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if not scope["path"].startswith(self._literal_prefix()):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def _plan_handler(route: APIRoute) -> Handler | None:

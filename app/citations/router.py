@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, select
 from sqlmodel import Session
@@ -12,7 +12,7 @@ from app.api.collection import query_page
 from app.api.negotiation import negotiate
 from app.api.params import PageParams, list_of
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.api.schemas import Page
 from app.citations.schemas import SourceCitationOut
 from app.citations.service import CITATION, CITATION_SORTABLE, FACT_TYPES, citations_query, fact_refs
@@ -20,7 +20,7 @@ from app.db import in_connection
 from app.errors import NotFound
 from app.models import Source
 
-router = APIRouter(tags=["sources"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["sources"])
 SOURCE = Source.__table__
 FactType = Literal[FACT_TYPES]  # type: ignore[valid-type]
 

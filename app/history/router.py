@@ -4,7 +4,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, exists, select
 from starlette.responses import Response
@@ -14,7 +14,7 @@ from app.api.collection import query_page
 from app.api.negotiation import negotiate
 from app.api.params import PageParams, list_of
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import InvalidParameter, NotFound
@@ -24,7 +24,7 @@ from app.history.schemas import RevisionOut
 from app.history.service import DEFAULT_SORT, SORTABLE, changes_since, fact_history, revisions_out
 from app.registry import DOCUMENTED_KINDS
 
-router = APIRouter(tags=["history"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["history"])
 FactType = Literal[tuple(kind.name for kind in DOCUMENTED_KINDS)]  # type: ignore[valid-type]
 
 

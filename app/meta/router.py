@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, func, select
 from sqlmodel import Session
@@ -13,13 +13,13 @@ from app.api.negotiation import negotiate
 from app.api.params import ItemParams
 from app.api.render import render
 from app.api.responses import ITEM_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.db import in_connection
 from app.facts.licence import ATTRIBUTION, LICENCE
 from app.models import Citation, DatasetState
 from app.registry import KINDS
 
-router = APIRouter(tags=["meta"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["meta"])
 COUNTED = {**{kind.plural: kind.model for kind in KINDS}, "citations": Citation}
 
 

@@ -2,14 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from sqlalchemy import Connection, bindparam, select
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
 from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import NotFound
@@ -20,7 +20,7 @@ from app.observations.schemas import ObservationOut
 # Built once: a statement object run again skips SQLAlchemy's building and cache-key work (app.api.collection).
 _INDICATOR_ID = select(INDICATOR.c.id).where(INDICATOR.c.code == bindparam("code"))
 
-router = APIRouter(tags=["indicators"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["indicators"])
 
 
 @router.get("/indicators/{code}/observations", response_model=Page[ObservationOut],

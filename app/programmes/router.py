@@ -2,20 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from app.api.collection import item, list_page
 from app.api.params import FactItemParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.api.schemas import Page
 from app.db import in_connection
 from app.programmes.kind import KIND
 from app.programmes.params import ProgrammeParams
 from app.programmes.schemas import ProgrammeOut
 
-router = APIRouter(tags=["reforms"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["reforms"])
 
 
 @router.get("/programmes", response_model=Page[ProgrammeOut], summary="List programmes",

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
@@ -11,7 +11,7 @@ from app.api.negotiation import APPLICATION_ZIP, accepts_media, field_value, neg
 from app.api.params import ItemParams, NoParams, PageParams
 from app.api.render import render
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import NotAcceptable, NotFound
@@ -28,7 +28,7 @@ from app.releases.service import (
     releases_page,
 )
 
-router = APIRouter(tags=["releases"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["releases"])
 # An INTEGER on every backend: a larger number is a 422, never a database error.
 ReleaseNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="The release's number.", examples=[1])]
 NOT_FOUND = {404: {**ITEM_ERRORS[404], "description": "No release has this number."}}

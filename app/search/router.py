@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 from starlette.responses import Response
@@ -13,7 +13,7 @@ from app.api.pagination import decode_rank_cursor, encode_rank_cursor
 from app.api.params import PageParams, list_of
 from app.api.render import render
 from app.api.responses import LIST_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import InvalidParameter
@@ -22,7 +22,7 @@ from app.search import service
 from app.search.schemas import SearchHit
 from app.search.terms import query_units
 
-router = APIRouter(tags=["search"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["search"])
 HitType = Literal[tuple(kind.name for kind in SEARCHED_KINDS)]  # type: ignore[valid-type]
 
 

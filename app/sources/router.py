@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
@@ -10,7 +10,7 @@ from app.api.collection import item, list_page
 from app.api.negotiation import TEXT_PLAIN, accepts_media, field_value
 from app.api.params import FactItemParams, NoParams
 from app.api.responses import ITEM_ERRORS, LIST_ERRORS
-from app.api.routing import QueryModelRoute
+from app.api.routing import ResourceRouter
 from app.api.schemas import Page
 from app.db import in_connection
 from app.errors import NotAcceptable, NotFound
@@ -19,7 +19,7 @@ from app.sources.kind import KIND
 from app.sources.params import SourceParams
 from app.sources.schemas import SourceOut
 
-router = APIRouter(tags=["sources"], route_class=QueryModelRoute)
+router = ResourceRouter(tags=["sources"])
 SOURCE = Source.__table__
 
 
