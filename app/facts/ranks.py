@@ -78,9 +78,12 @@ def rank_group(group: list[Any], key: str, what: str, explicit: Explicit,
         winner = max(free, key=lambda r: published.get(r.id, dt.date.min))
         date = published.get(winner.id)
         ties = [r for r in free if published.get(r.id) == date]
-        why = (f"cites the most recently published source ({date}) of the {len(group)} facts for the same {what}"
-               if len(ties) == 1 else
-               f"recorded first of the {len(group)} facts for the same {what} whose sources were published {date}")
+        if len(free) == 1:
+            why = f"the other facts for the same {what} are ranked by a curator"
+        elif len(ties) == 1:
+            why = f"cites the most recently published source ({date}) of the {len(free)} facts for the same {what}"
+        else:
+            why = f"recorded first of the {len(ties)} facts for the same {what} whose latest sources were published {date}"
         ranks[winner.id] = (PREFERRED, why)
         free.remove(winner)
         chosen = [winner]
