@@ -153,8 +153,9 @@ def test_rate_limit_answers_429_with_retry_after(sqlite_seeded_url: str) -> None
 def test_forwarded_headers_from_an_untrusted_peer_are_ignored(sqlite_seeded_url: str,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
+    # One token a minute: the bucket cannot refill between the requests, however slow a loaded machine is.
     with client_for(sqlite_seeded_url, peer="203.0.113.9", trusted_proxies="10.0.0.0/8", access_log=True,
-                    rate_limit_per_minute=60, rate_limit_burst=1) as c:
+                    rate_limit_per_minute=1, rate_limit_burst=1) as c:
         first = c.get("/v1/events/", follow_redirects=False,
                       headers={"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": "https"})
         # A new forged address each time does not buy a new rate-limit bucket.
@@ -168,8 +169,10 @@ def test_forwarded_headers_from_an_untrusted_peer_are_ignored(sqlite_seeded_url:
 def test_forwarded_headers_from_a_trusted_proxy_are_honoured(sqlite_seeded_url: str,
                                                               caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
+    # One token a minute: at 60 a minute the first client's bucket refilled whenever the page between its two
+    # requests took over a second (a cold page on a loaded machine), and `again` got a 200.
     with client_for(sqlite_seeded_url, peer="10.1.2.3", trusted_proxies="10.0.0.0/8, 192.0.2.7", access_log=True,
-                    rate_limit_per_minute=60, rate_limit_burst=1) as c:
+                    rate_limit_per_minute=1, rate_limit_burst=1) as c:
         first = c.get("/v1/events/", follow_redirects=False,
                       headers={"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": "https"})
         # The client wrote the leftmost hop itself; the rightmost untrusted one is who connected to us.
