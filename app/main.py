@@ -13,8 +13,8 @@ from app import __version__
 from app.api.cache import ResponseCache
 from app.api.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.citations.router import router as citations_router
-from app.conflicts.router import router as conflicts_router
 from app.config import Settings, get_settings
+from app.conflicts.router import router as conflicts_router
 from app.db import close_sqlite_reader, make_engine
 from app.errors import install_error_handlers
 from app.events.router import router as events_router

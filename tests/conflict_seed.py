@@ -13,8 +13,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from app.seed.yamlio import dump_yaml, read_yaml
 from conftest import SEED_DIR
+
+from app.seed.yamlio import dump_yaml, read_yaml
 
 BULLETIN = "synthetic-bulletin-2021-03-01"
 BULLETIN_BODY = ("【测试用合成文本,并非真实出版物】龙港统计简报。2020年上半年,龙港地区生产总值138.5亿元。"

@@ -13,9 +13,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest import client_for
+from fastapi.testclient import TestClient
 from test_conflicts import conflict_url  # noqa: F401  (fixture: the seed data and a second, synthetic source)
 
 from tests.api_helpers import SOURCE_BODY, SOURCE_SLUG

@@ -2,6 +2,7 @@
 (tests/conflict_seed.py) seeded beside the real data on each backend."""
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,12 +25,19 @@ from conflict_seed import (
 )
 from conftest import client_for, fresh_database, migrate_and_seed
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app.config import Settings
+from app.db import make_engine
 from app.facts.ranks import rank_group
+from app.seed.export import export_seed
 from app.seed.validate import SeedError, read_seed
 from app.seed.yamlio import dump_yaml, read_yaml
 
 SAME_OBSERVATION = "for the same indicator, place and period"
+LATEST = f"cites the most recently published source (2021-03-01) of the 2 facts {SAME_OBSERVATION}"
+AS_OF_REASON = ("cannot be combined with as_of: a release is served whole, every fact with the rank it had "
+                "(each document gives it)")
 GDP_CONFLICT = {
     "kind": "observation",
     "key": {"indicator": "gdp", "place": "longgang", "period": "2020-H1", "event": None},
@@ -37,7 +45,7 @@ GDP_CONFLICT = {
         {"slug": BULLETIN_GDP, "url": f"/v1/observations/{BULLETIN_GDP}",
          "stated": {"value": "138.5", "unit": "CNY", "unit_zh": "亿元", "yoy_change_pct": None},
          "sources": [BULLETIN], "rank": "preferred",
-         "rank_reason": f"cites the most recently published source (2021-03-01) of the 2 facts {SAME_OBSERVATION}"},
+         "rank_reason": LATEST},
         {"slug": SEED_GDP, "url": f"/v1/observations/{SEED_GDP}",
          "stated": {"value": "138.1", "unit": "CNY", "unit_zh": "亿元", "yoy_change_pct": "1.9"},
          "sources": [ARTICLE], "rank": "normal", "rank_reason": f"{BULLETIN_GDP} is preferred {SAME_OBSERVATION}"},
@@ -102,8 +110,7 @@ def test_lists_show_the_preferred_fact_and_rank_all_every_one(conflicts: TestCli
     assert conflicts.get("/v1/indicators/gdp/observations").json()["meta"]["total"] == 1
     # Agreeing sources are ranked too (the list shows one), but they are no disagreement.
     assert ranks(conflicts, "/v1/observations", indicator="fiscal-revenue-total", rank="all") == {
-        BULLETIN_FISCAL: ("preferred", f"cites the most recently published source (2021-03-01) of the 2 facts "
-                                       f"{SAME_OBSERVATION}"),
+        BULLETIN_FISCAL: ("preferred", LATEST),
         SEED_FISCAL: ("normal", f"{BULLETIN_FISCAL} is preferred {SAME_OBSERVATION}")}
 
 
@@ -162,9 +169,8 @@ def test_conflicts_are_paged_with_opaque_cursors(conflicts: TestClient) -> None:
 def test_conflicts_as_ndjson_and_csv(conflicts: TestClient) -> None:
     ndjson = conflicts.get("/v1/conflicts", params={"format": "ndjson"})
     assert ndjson.headers["content-type"].startswith("application/x-ndjson")
-    assert [line for line in ndjson.text.splitlines()] == [
-        line for line in (__import__("json").dumps(c, ensure_ascii=False, separators=(",", ":"))
-                          for c in (CITY_CONFLICT, GDP_CONFLICT))]
+    assert ndjson.text.splitlines() == [json.dumps(c, ensure_ascii=False, separators=(",", ":"))
+                                        for c in (CITY_CONFLICT, GDP_CONFLICT)]
     csv = conflicts.get("/v1/conflicts", params={"format": "csv"})
     rows = csv.text.splitlines()
     assert rows[0] == "kind,key_indicator,key_place,key_period,key_event,facts"
@@ -175,11 +181,8 @@ def test_conflicts_as_ndjson_and_csv(conflicts: TestClient) -> None:
     ("/v1/observations", {"rank": "normal"}, "must be preferred (the default) or all"),
     ("/v1/events", {"rank": ""}, "must be preferred (the default) or all"),
     ("/v1/indicators/gdp/observations", {"rank": "ALL"}, "must be preferred (the default) or all"),
-    ("/v1/events", {"as_of": 1, "rank": "all"}, "cannot be combined with as_of: a release is served whole, every "
-                                                "fact with the rank it had (each document gives it)"),
-    ("/v1/observations", {"as_of": 1, "rank": "preferred"}, "cannot be combined with as_of: a release is served "
-                                                            "whole, every fact with the rank it had (each document "
-                                                            "gives it)"),
+    ("/v1/events", {"as_of": 1, "rank": "all"}, AS_OF_REASON),
+    ("/v1/observations", {"as_of": 1, "rank": "preferred"}, AS_OF_REASON),
     ("/v1/measures", {"rank": "all"}, None),  # measures are not ranked: an unknown parameter
 ])
 def test_a_bad_rank_is_a_400_naming_it(conflicts: TestClient, url: str, params: dict, reason: str | None) -> None:
@@ -218,6 +221,30 @@ def test_the_preferred_fact_withdrawn_closes_the_disagreement(empty_url: str, tm
                                    {"op": "replace", "path": "/rank_reason", "value": None}]
 
 
+def test_export_writes_the_ranks_back_and_round_trips(conflict_url: str, tmp_path: Path) -> None:
+    """Ranked facts are exported with their rank (as a curator's), same_as by key; seeding the export into another
+    database serves the same ranks, and exporting that gives the same files."""
+    engine = make_engine(Settings(database_url=conflict_url))
+    with Session(engine) as session:
+        export_seed(session, tmp_path / "first")
+    engine.dispose()
+    events = {e["slug"]: e for e in read_yaml(tmp_path / "first" / "events.yaml")}
+    assert {k: events[BULLETIN_TOWN][k] for k in ("same_as", "rank", "rank_reason")} == {
+        "same_as": SEED_TOWN, "rank": "deprecated", "rank_reason": TOWN_REASON}
+    assert not {"same_as", "rank", "rank_reason"} & set(events["full-5g-coverage"])  # no rival: keys left out
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    migrate_and_seed(other, tmp_path / "first")
+    engine = make_engine(Settings(database_url=other))
+    with Session(engine) as session:
+        export_seed(session, tmp_path / "second")
+    engine.dispose()
+    for name in ("events.yaml", "observations.yaml"):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+    with client_for(conflict_url) as before, client_for(other) as after:
+        assert after.get("/v1/conflicts").json() == before.get("/v1/conflicts").json()
+        assert ranks(after, "/v1/events", rank="all") == ranks(before, "/v1/events", rank="all")
+
+
 def _seed_problems(tmp_path: Path, edit) -> list[str]:
     seed = write_conflict_seed(tmp_path / "seed_data")
     events = read_yaml(seed / "events.yaml")
@@ -230,20 +257,20 @@ def _seed_problems(tmp_path: Path, edit) -> list[str]:
 
 def test_two_curator_preferred_facts_for_one_event_are_refused(tmp_path: Path) -> None:
     problems = _seed_problems(tmp_path, lambda e: e[BULLETIN_CITY].update(rank="preferred", rank_reason="newer"))
-    assert problems == [f"events.yaml: entries '{SEED_CITY}', '{BULLETIN_CITY}' are all rank 'preferred' for the "
-                        "same event: prefer one, rank the others normal or deprecated"]
+    assert problems == [(f"events.yaml: entries '{SEED_CITY}', '{BULLETIN_CITY}' are all rank 'preferred' for the "
+                         "same event: prefer one, rank the others normal or deprecated")]
 
 
 def test_a_rank_without_a_reason_is_refused(tmp_path: Path) -> None:
     problems = _seed_problems(tmp_path, lambda e: e[BULLETIN_TOWN].update(rank_reason=None))
-    assert problems == [f"events.yaml: entry '{BULLETIN_TOWN}' (#12): (entry): "
-                        "Value error, rank and rank_reason are given together: a rank says why"]
+    assert problems == [(f"events.yaml: entry '{BULLETIN_TOWN}' (#12): (entry): "
+                         "Value error, rank and rank_reason are given together: a rank says why")]
 
 
 def test_same_as_must_name_the_first_recorded_event(tmp_path: Path) -> None:
     problems = _seed_problems(tmp_path, lambda e: e[BULLETIN_TOWN].update(same_as=BULLETIN_CITY))
-    assert problems == [f"events.yaml: entry '{BULLETIN_TOWN}': same_as '{BULLETIN_CITY}' is itself same_as "
-                        f"'{SEED_CITY}': name the first recorded event"]
+    assert problems == [(f"events.yaml: entry '{BULLETIN_TOWN}': same_as '{BULLETIN_CITY}' is itself same_as "
+                         f"'{SEED_CITY}': name the first recorded event")]
     problems = _seed_problems(tmp_path / "x", lambda e: e[BULLETIN_TOWN].update(same_as="no-such-event"))
     assert problems == [f"events.yaml: entry '{BULLETIN_TOWN}' (#12): same_as 'no-such-event' points to no event"]
 
@@ -258,11 +285,11 @@ D1, D2 = dt.date(2020, 10, 20), dt.date(2021, 3, 1)
 @pytest.mark.parametrize(("published", "explicit", "expected"), [
     ({1: D1}, {}, {1: ("preferred", None)}),
     ({1: D1}, {"a": ("deprecated", "wrong")}, {1: ("deprecated", "wrong")}),
-    ({1: D1, 2: D2}, {}, {2: ("preferred", "cites the most recently published source (2021-03-01) of the 2 facts "
-                                          "for the same thing"),
+    ({1: D1, 2: D2}, {}, {2: ("preferred", ("cites the most recently published source (2021-03-01) of the 2 facts "
+                                           "for the same thing")),
                           1: ("normal", "b is preferred for the same thing")}),
-    ({1: D2, 2: D2, 3: D1}, {}, {1: ("preferred", "recorded first of the 2 facts for the same thing whose latest "
-                                                 "sources were published 2021-03-01"),
+    ({1: D2, 2: D2, 3: D1}, {}, {1: ("preferred", ("recorded first of the 2 facts for the same thing whose latest "
+                                                  "sources were published 2021-03-01")),
                                  2: ("normal", "a is preferred for the same thing"),
                                  3: ("normal", "a is preferred for the same thing")}),
     ({1: D1, 2: D2}, {"a": ("preferred", "curated")}, {1: ("preferred", "curated"),

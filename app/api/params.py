@@ -38,8 +38,8 @@ class ItemParams(BaseModel):
 
 # le: an INTEGER on every backend, so a larger number is a 422, never a database error (PostgreSQL refused
 # 2**31 in the query: a 500 the stateful fuzz test found).
-_AS_OF = Field(default=None, ge=1, le=2**31 - 1, description="A release number (`/v1/releases`): the facts exactly as that "
-               "release had them.", examples=[1])
+_AS_OF = Field(default=None, ge=1, le=2**31 - 1, description="A release number (`/v1/releases`): the facts "
+               "exactly as that release had them.", examples=[1])
 
 
 class FactItemParams(ItemParams):

@@ -42,8 +42,8 @@ RankOf = Annotated[Literal["preferred", "normal", "deprecated"], Field(
 RankReason = Annotated[str | None, Field(
     description="Why the fact has its rank when other facts state the same thing differently (see "
                 "`/v1/conflicts`); null for a fact no other contradicts.",
-    examples=[None, "cites the most recently published source (2020-10-20) of the 2 facts for the same "
-                    "indicator, place and period"])]
+    examples=[None, ("cites the most recently published source (2020-10-20) of the 2 facts for the same "
+                     "indicator, place and period")])]
 
 
 class PlaceRef(BaseModel):

@@ -83,7 +83,8 @@ def rank_group(group: list[Any], key: str, what: str, explicit: Explicit,
         elif len(ties) == 1:
             why = f"cites the most recently published source ({date}) of the {len(free)} facts for the same {what}"
         else:
-            why = f"recorded first of the {len(ties)} facts for the same {what} whose latest sources were published {date}"
+            why = (f"recorded first of the {len(ties)} facts for the same {what} whose latest sources were "
+                   f"published {date}")
         ranks[winner.id] = (PREFERRED, why)
         free.remove(winner)
         chosen = [winner]
