@@ -24,3 +24,5 @@ DOCUMENTED_KINDS = tuple(kind for kind in KINDS if kind.render is not None)
 CITED_KINDS = tuple(kind for kind in KINDS if kind.cited_by is not None)
 # What search finds, best-ranked type first among equal scores.
 SEARCHED_KINDS = tuple(sorted((kind for kind in KINDS if kind.search_fields), key=lambda kind: kind.search_rank))
+# What several sources may state differently: their facts are ranked, and /v1/conflicts lists disagreements.
+RANKED_KINDS = tuple(kind for kind in KINDS if kind.ranks is not None)

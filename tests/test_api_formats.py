@@ -12,7 +12,7 @@ from tests.api_helpers import COLLECTIONS, assert_problem, get_json
 
 EVENT_COLUMNS = ["slug", "date", "date_precision", "date_start", "date_end", "date_edtf", "place_slug",
                  "place_name_zh", "place_name_en", "category", "title_zh", "title_en", "description_zh",
-                 "description_en", "citations", "url", "status", "status_reason"]
+                 "description_en", "citations", "url", "status", "status_reason", "rank", "rank_reason"]
 
 
 def csv_rows(text: str) -> list[list[str]]:

@@ -70,7 +70,7 @@ def test_every_tag_used_has_a_description(spec: dict[str, Any]) -> None:
     described = {t["name"]: t.get("description") for t in spec.get("tags", [])}
     used = {tag for _, op in operations(spec) for tag in op["tags"]}
     assert used == {"timeline", "indicators", "reforms", "places", "sources", "search", "history", "releases",
-                    "meta"}
+                    "conflicts", "meta"}
     assert not [t for t in used if not described.get(t)], described
 
 
@@ -109,7 +109,7 @@ def test_each_page_schema_is_titled_after_its_items(spec: dict[str, Any]) -> Non
         "EventPage": "EventOut", "IndicatorPage": "IndicatorOut", "ObservationPage": "ObservationOut",
         "MeasurePage": "MeasureOut", "ProgrammePage": "ProgrammeOut", "PlacePage": "PlaceOut",
         "SourcePage": "SourceOut", "SourceCitationPage": "SourceCitationOut", "SearchHitPage": "SearchHit",
-        "RevisionPage": "RevisionOut", "ReleasePage": "ReleaseOut",
+        "RevisionPage": "RevisionOut", "ReleasePage": "ReleaseOut", "ConflictPage": "ConflictOut",
     }
 
 

@@ -156,8 +156,7 @@ def test_rate_limit_answers_429_with_retry_after(sqlite_seeded_url: str) -> None
 def test_forwarded_headers_from_an_untrusted_peer_are_ignored(sqlite_seeded_url: str,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
-    # One token a minute: on a loaded machine a second may pass between two requests, and a token a
-    # second would refill the bucket in between.
+    # One token a minute: the bucket cannot refill between the requests, however slow a loaded machine is.
     with client_for(sqlite_seeded_url, peer="203.0.113.9", trusted_proxies="10.0.0.0/8", access_log=True,
                     rate_limit_per_minute=1, rate_limit_burst=1) as c:
         first = c.get("/v1/events/", follow_redirects=False,
@@ -173,6 +172,8 @@ def test_forwarded_headers_from_an_untrusted_peer_are_ignored(sqlite_seeded_url:
 def test_forwarded_headers_from_a_trusted_proxy_are_honoured(sqlite_seeded_url: str,
                                                               caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="reform_facts.access")
+    # One token a minute: at 60 a minute the first client's bucket refilled whenever the page between its two
+    # requests took over a second (a cold page on a loaded machine), and `again` got a 200.
     with client_for(sqlite_seeded_url, peer="10.1.2.3", trusted_proxies="10.0.0.0/8, 192.0.2.7", access_log=True,
                     rate_limit_per_minute=1, rate_limit_burst=1) as c:
         first = c.get("/v1/events/", follow_redirects=False,

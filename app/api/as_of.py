@@ -43,6 +43,10 @@ def release_version(connection: Connection, number: int) -> int:
 
 def refuse_filters(params: CollectionParams) -> None:
     """A release is served whole: a filter, sort or facet would apply to today's data, not the release's."""
+    if "rank" in params.model_fields_set:
+        # Even rank=preferred: a release's page holds every fact with the rank it had then, not only preferred ones.
+        raise InvalidParameter("rank", "cannot be combined with as_of: a release is served whole, every fact with "
+                                       "the rank it had (each document gives it)")
     for name, info in type(params).model_fields.items():
         if name in NOT_FILTERS - {"sort", "facet"} or name in ("as_of", "status"):
             continue

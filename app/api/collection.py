@@ -61,7 +61,7 @@ def list_page(request: Request, connection: Connection, kind: FactKind, params: 
         raise InvalidParameter("updated_since",
                                f"is after the current dataset version ({version[0] if version else 0})")
     # The WHERE clauses, built only when a count or a new statement needs them.
-    where = cache(lambda: [*params.conditions(), *params.status_conditions(table),
+    where = cache(lambda: [*params.conditions(), *params.status_conditions(table), *params.rank_conditions(table),
                            *_updated_since(kind, params.updated_since), *conditions])
     facet = getattr(params, "facet", None)
     facets = _facet_names(facet, type(params).FACETABLE) if facet else None

@@ -62,6 +62,9 @@ OPENAPI_TAGS = [
     {"name": "releases", "description": "Numbered, immutable releases of the dataset: each with its changelog "
                                        "(facts created, updated field by field, deprecated) and a Frictionless "
                                        "Data Package of its tables, citations and source texts."},
+    {"name": "conflicts", "description": "Where sources disagree on a value or a date: every version is kept and "
+                                        "ranked (preferred, normal, deprecated) with a reason; lists show the "
+                                        "preferred one, `rank=all` all of them."},
     {"name": "meta", "description": "Dataset version, licence, attribution and counts."},
 ]
 

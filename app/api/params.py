@@ -6,11 +6,11 @@ ends in PageParams. The models forbid extra fields; the error handler turns an u
 """
 
 from enum import Enum, StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy import ColumnElement, Table
 
 from app.api.negotiation import Format, Lang
@@ -36,8 +36,10 @@ class ItemParams(BaseModel):
     format: Format | None = _FORMAT
 
 
-_AS_OF = Field(default=None, ge=1, description="A release number (`/v1/releases`): the facts exactly as that "
-               "release had them.", examples=[1])
+# le: an INTEGER on every backend, so a larger number is a 422, never a database error (PostgreSQL refused
+# 2**31 in the query: a 500 the stateful fuzz test found).
+_AS_OF = Field(default=None, ge=1, le=2**31 - 1, description="A release number (`/v1/releases`): the facts "
+               "exactly as that release had them.", examples=[1])
 
 
 class FactItemParams(ItemParams):
@@ -63,6 +65,25 @@ class StatusFilter(StrEnum):
     all = "all"
 
 
+class RankFilter(StrEnum):
+    preferred = "preferred"
+    all = "all"
+
+
+def _rank_filter(value: Any) -> Any:
+    """A rank filter that is neither value is a 400 naming `rank`, as a bad sort key or facet is."""
+    if value not in tuple(RankFilter):
+        raise InvalidParameter("rank", "must be preferred (the default) or all")
+    return value
+
+
+# For kinds whose facts are ranked (app.facts.ranks): their filters declare `rank: RankParam = RANK`.
+RankParam = Annotated[RankFilter, BeforeValidator(_rank_filter)]
+RANK = Field(default=RankFilter.preferred, description="Where sources disagree (`/v1/conflicts`), every fact is "
+             "kept and ranked: the preferred one (the default), or all of them (normal and deprecated ranks too). "
+             "Not with `as_of`: a release is served whole, each fact with the rank it had.")
+
+
 class CollectionParams(PageParams):
     """A collection's parameters: `class XParams(CollectionParams, XFilters)`, where XFilters declares the
     filters, `sort` and `facet` (pydantic puts the base's fields first: so do the docs), and XParams says
@@ -85,6 +106,11 @@ class CollectionParams(PageParams):
 
     def status_conditions(self, table: Table) -> list[ColumnElement]:
         return [] if self.status is StatusFilter.all else [table.c.status == self.status.value]
+
+    def rank_conditions(self, table: Table) -> list[ColumnElement]:
+        """Only the preferred facts unless `rank=all`; kinds that are not ranked declare no `rank`."""
+        ranked = getattr(self, "rank", RankFilter.all) is RankFilter.preferred
+        return [table.c.rank == RankFilter.preferred.value] if ranked else []
 
     def filter_key(self) -> tuple:
         """What decides which rows match (the filters, normalised): keys the exact totals and facets."""

@@ -34,6 +34,17 @@ Status = Annotated[Literal["active", "deprecated"], Field(
 StatusReason = Annotated[str | None, Field(description="Why the fact was deprecated; null while it is active.",
                                            examples=[None, "removed from the seed files"])]
 
+RankOf = Annotated[Literal["preferred", "normal", "deprecated"], Field(
+    description="When sources give different values for the same thing, every fact is kept and ranked: the "
+                "preferred one is what lists show; normal ones (other sources' values) and deprecated ones (known "
+                "wrong) are shown with `rank=all`. A fact no source contradicts is preferred.",
+    examples=["preferred"])]
+RankReason = Annotated[str | None, Field(
+    description="Why the fact has its rank when other facts state the same thing differently (see "
+                "`/v1/conflicts`); null for a fact no other contradicts.",
+    examples=[None, ("cites the most recently published source (2020-10-20) of the 2 facts for the same "
+                     "indicator, place and period")])]
+
 
 class PlaceRef(BaseModel):
     slug: str = Field(description="Slug of the place.", examples=["longgang"])

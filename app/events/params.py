@@ -6,7 +6,7 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, select
 
-from app.api.params import CollectionParams, list_of
+from app.api.params import RANK, CollectionParams, RankParam, list_of
 from app.models import Event, Place
 from app.models.enums import DatePrecision, EventCategory
 
@@ -20,6 +20,7 @@ class EventFilters(BaseModel):
     date_precision: list[DatePrecision] | None = Field(default=None, description="Date precision; repeatable.")
     date_from: dt.date | None = Field(default=None, description="Events ending on or after this day.")
     date_to: dt.date | None = Field(default=None, description="Events starting on or before this day.")
+    rank: RankParam = RANK
     sort: str | None = Field(default=None, description="Keys: date (the first day the date may mean, "
                              "date_start), date_end (the last), slug, category; `-` for descending. For newest first "
                              "use `-date_end`: a “日前” (on or before) event's range starts at our lower estimate, so "

@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, Status, StatusReason
+from app.api.schemas import Citations, LocalizedText, PlaceRef, RankOf, RankReason, Status, StatusReason
 from app.models.enums import DatePrecision, EventCategory
 
 
@@ -31,3 +31,5 @@ class EventOut(BaseModel):
     url: str = Field(description="This event's API URL.")
     status: Status
     status_reason: StatusReason
+    rank: RankOf
+    rank_reason: RankReason

@@ -67,6 +67,8 @@ def document_rows(session: Session, kind: FactKind, rows: list) -> list[dict]:
         for row, document in zip(rows, documents, strict=True):
             # Every kind's documents end with the fact's status (its item schema declares the two last).
             document["status"], document["status_reason"] = row.status, row.status_reason
+            if kind.ranks is not None:  # … and a ranked kind's with its rank (app.facts.ranks)
+                document["rank"], document["rank_reason"] = row.rank, row.rank_reason
     out = []
     for i, row in enumerate(rows):
         both = variants[("zh", "en")][i]

@@ -16,6 +16,7 @@ from app.models.enums import (
     MeasureKind,
     PlaceLevel,
     ProgrammeKind,
+    Rank,
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -59,6 +60,17 @@ def _paired(entry: BaseModel, *stems: str) -> None:
         if (zh is None) != (en is None):
             missing = f"{stem}_en" if en is None else f"{stem}_zh"
             raise ValueError(f"{missing} is missing while its twin is set")
+
+
+# A curator's rank for a fact that other sources contradict (app.facts.ranks decides without one); optional
+# keys after the citations, which the files of facts no source contradicts leave out.
+RankIn = Annotated[Rank | None, Field(default=None)]
+RankReasonIn = Annotated[Text | None, Field(default=None, max_length=400)]
+
+
+def _reasoned(entry: "ObservationIn | EventIn") -> None:
+    if (entry.rank is None) != (entry.rank_reason is None):
+        raise ValueError("rank and rank_reason are given together: a rank says why")
 
 
 def _check_base(value: Decimal, multiplier: int, base: Decimal) -> None:
@@ -148,10 +160,13 @@ class ObservationIn(Entry):
     note_zh: Text | None
     note_en: Text | None
     citations: Citations
+    rank: RankIn = None
+    rank_reason: RankReasonIn = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "ObservationIn":
         _paired(self, "comparison", "note")
+        _reasoned(self)
         if self.period_end < self.period_start:
             raise ValueError("period_end is before period_start")
         _check_base(self.value, self.unit_multiplier, self.value_base)
@@ -178,6 +193,10 @@ class EventIn(Entry):
     description_zh: Text
     description_en: Text
     citations: Citations
+    # The event first recorded, when this one is the same event as another source dates it.
+    same_as: Slug | None = None
+    rank: RankIn = None
+    rank_reason: RankReasonIn = None
 
     @field_validator("date_edtf")
     @classmethod
@@ -202,6 +221,9 @@ class EventIn(Entry):
     def _range(self) -> "EventIn":
         if self.date_end < self.date_start:
             raise ValueError("date_end is before date_start")
+        if self.same_as == self.slug:
+            raise ValueError("same_as names the event itself")
+        _reasoned(self)
         return self
 
 

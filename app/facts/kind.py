@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 
 if TYPE_CHECKING:
     from app.api.params import CollectionParams
+    from app.facts.ranks import RankRule
 
 Languages = tuple[str, ...]
 # rows of the kind's model, the languages to render → one JSON-ready dict per row, in order
@@ -47,6 +48,7 @@ class FactKind:
     parts: str | None = None  # the entry field that holds this kind's parts (a measure's metrics)
     part_of: str | None = None  # the kind whose documents embed this one (a metric is part of its measure)
     url_of_part: Callable[[Session, Iterable[int]], dict[int, str]] | None = None  # part id → its parent's URL
+    ranks: "RankRule | None" = None  # several sources may state it differently: its facts are ranked (app.facts.ranks)
 
     @property
     def table(self) -> Table:

@@ -73,3 +73,11 @@ class Comparator(StrEnum):
     le = "le"  # 最多: at most
     ge = "ge"  # 以上: at least
     approx = "approx"
+
+
+class Rank(StrEnum):
+    """How facts that sources give differently for the same thing rank (Wikidata's statement ranks)."""
+
+    preferred = "preferred"  # what lists show
+    normal = "normal"  # kept and served, shown with rank=all
+    deprecated = "deprecated"  # known wrong, kept for the record

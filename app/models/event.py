@@ -30,3 +30,9 @@ class Event(SQLModel, table=True):
     # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
     status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
     status_reason: str | None = Field(default=None, max_length=400)
+    # An event another source dates differently is its own fact, `same_as` the event first recorded: the two
+    # share one identity and the rank says which date the lists show (app.facts.ranks). No foreign key (see
+    # migration 0009): facts are never deleted and the seed validator checks the reference.
+    same_as_id: int | None = Field(default=None)
+    rank: str = Field(default="preferred", max_length=12, sa_column_kwargs={"server_default": "preferred"})
+    rank_reason: str | None = Field(default=None, max_length=400)

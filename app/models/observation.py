@@ -46,3 +46,7 @@ class Observation(SQLModel, table=True):
     # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
     status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
     status_reason: str | None = Field(default=None, max_length=400)
+    # Facts of the same indicator, place and period from several sources are all kept; the rank says which one
+    # the lists show (app.facts.ranks): preferred, normal or deprecated, and why.
+    rank: str = Field(default="preferred", max_length=12, sa_column_kwargs={"server_default": "preferred"})
+    rank_reason: str | None = Field(default=None, max_length=400)

@@ -2,6 +2,7 @@
 
 from app.facts.entries import ObservationIn
 from app.facts.kind import FactKind
+from app.facts.ranks import RankRule
 from app.models import Observation
 from app.observations.params import ObservationParams
 from app.observations.render import observation_title, render_observations, search_summaries
@@ -14,4 +15,14 @@ KIND = FactKind(
     seed_file="observations.yaml", seed_schema=ObservationIn,
     references=(("indicator", "indicator"), ("place", "place"), ("reference_place", "place")),
     numbers=("value", "yoy_change_pct"),
+    ranks=RankRule(
+        what="indicator, place and period",
+        identity=lambda table: [table.c.indicator_id, table.c.place_id, table.c.period],
+        identity_of=lambda row: (row.indicator_id, row.place_id, row.period),
+        entry_identity=lambda entry: (entry.indicator, entry.place, entry.period),
+        stated=("value", "unit", "unit_zh", "yoy_change_pct"),
+        describe=lambda connection, identity, document: {
+            "indicator": document["indicator"]["code"], "place": document["place"]["slug"],
+            "period": document["period"]},
+    ),
 )

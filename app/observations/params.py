@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, select
 
-from app.api.params import CollectionParams, list_of
+from app.api.params import RANK, CollectionParams, RankParam, list_of
 from app.models import Indicator, Observation, Place
 
 OBSERVATION = Observation.__table__
@@ -27,6 +27,7 @@ class SeriesFilters(BaseModel):
     period: Periods = None
     period_from: PeriodFrom = None
     period_to: PeriodTo = None
+    rank: RankParam = RANK
     sort: Sort = None
     facet: Facet = None
 
@@ -37,6 +38,7 @@ class ObservationFilters(BaseModel):
     period: Periods = None
     period_from: PeriodFrom = None
     period_to: PeriodTo = None
+    rank: RankParam = RANK
     sort: Sort = None
     facet: Facet = None
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Status, StatusReason
+from app.api.schemas import Citations, LocalizedText, PlaceRef, RankOf, RankReason, SelfUrl, Status, StatusReason
 
 
 class IndicatorRef(BaseModel):
@@ -39,3 +39,5 @@ class ObservationOut(BaseModel):
     url: SelfUrl
     status: Status
     status_reason: StatusReason
+    rank: RankOf
+    rank_reason: RankReason

@@ -14,10 +14,13 @@ from app.seed.yamlio import dump_yaml
 
 def _row(schema: type, values: dict[str, Any]) -> dict[str, Any]:
     """The entry with its keys in the schema's order, dates as ISO text. A field is read by its column's name
-    and written under the seed file's key, its alias where it has one (an event's date_edtf is `edtf`)."""
+    and written under the seed file's key, its alias where it has one (an event's date_edtf is `edtf`). An
+    optional key at its default (no `same_as`, no curator's rank) is left out, as the files leave it out."""
     out = {}
     for name, info in schema.model_fields.items():
         value = values[name]
+        if not info.is_required() and value == info.default:
+            continue
         out[info.alias or name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
 
@@ -41,6 +44,8 @@ def export_seed(session: Session, out_dir: Path) -> list[Path]:
         for field_name, target in kind.references:
             referred = values[f"{field_name}_id"]
             values[field_name] = keys[target][referred] if referred is not None else None
+        if kind.ranks is not None and row.rank_reason is None:
+            values["rank"] = None  # alone for its identity: the rule ranks it preferred again
         if kind.cited_by:
             values["citations"] = citations.get((kind.cited_by, row.id), [])
         if kind.parts:

@@ -14,6 +14,7 @@ from app.config import REPO_ROOT
 from app.facts.documents import document_format, rebuild_documents
 from app.facts.history import DEPRECATED_BY_SEED, Change, record_revisions
 from app.facts.kind import FactKind
+from app.facts.ranks import assign_ranks
 from app.models import Citation, DatasetState, cited_fact
 from app.registry import BY_NAME, CITED_KINDS, DOCUMENTED_KINDS, KINDS, SOURCE
 from app.search.index import rebuild_search_index
@@ -124,6 +125,11 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
     citations.drop_stale()
     for kind in KINDS:
         syncs[kind.name].deprecate_stale(DEPRECATED_BY_SEED)
+    for kind in KINDS:
+        if kind.ranks is not None and kind.cited_by is not None:
+            explicit = {getattr(e, kind.key): (e.rank.value, e.rank_reason) for e in seed.of(kind) if e.rank}
+            report[f"{kind.table.name}.reranked"] += assign_ranks(session, kind.model, kind.cited_by, kind.key,
+                                                                  kind.ranks, explicit)
 
     changes = {k: v for k, v in sorted(report.items()) if v}
     state = session.get(DatasetState, 1)
@@ -149,6 +155,10 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
     return changes
 
 
+# Seed keys that are not the fact's own values: a curator's rank, applied by app.facts.ranks with the others.
+RANK_FIELDS = frozenset({"rank", "rank_reason"})
+
+
 def _rows(kind: FactKind, seed: SeedSet, ids: dict[str, dict[str, int]]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(key, column values) of each entry of `kind`: its own fields that are columns, the ids of what it refers
     to, its seed files' texts (a source's body), and for a part its parent and position."""
@@ -164,7 +174,8 @@ def _rows(kind: FactKind, seed: SeedSet, ids: dict[str, dict[str, int]]) -> Iter
         return
     for entry in seed.of(kind):
         key = getattr(entry, kind.key)
-        values = {k: v for k, v in entry.model_dump().items() if k in columns and k != kind.key}
+        values = {k: v for k, v in entry.model_dump().items()
+                  if k in columns and k != kind.key and k not in RANK_FIELDS}
         for field_name, target in kind.references:
             value = getattr(entry, field_name)
             if target != kind.name:  # references to its own kind are set once every row has an id

@@ -148,6 +148,8 @@ def _cross_check(seed: SeedSet, problems: list[str]) -> None:
                 _check_parts(where, kind, entry, part_slugs, problems)
         if any(target == kind.name for _, target in kind.references):
             _check_cycles(kind, seed.of(kind), problems)
+        if kind.ranks is not None:
+            _check_ranks(kind, seed.of(kind), problems)
     for name, where, citations in _all_citations(seed):
         _check_citations(name, where, citations, seed.bodies, problems)
 
@@ -195,6 +197,25 @@ def _check_numbers(where: str, citations: list[CitationIn], values: list[tuple[s
     for field_name, value in values:
         if value is not None and not any(number_in_text(value, c.quote) for c in citations):
             problems.append(f"{where}: {field_name} {value} does not appear in any of its quotes")
+
+
+def _check_ranks(kind: FactKind, entries: list[Any], problems: list[str]) -> None:
+    """Facts of one identity (app.facts.ranks) have at most one curator-preferred fact; an event is `same_as`
+    the first recorded of its group, which is itself same_as nothing (one name for the group)."""
+    assert kind.ranks is not None
+    preferred: dict[tuple, list[str]] = {}
+    for entry in entries:
+        if entry.rank is not None and entry.rank.value == "preferred":
+            preferred.setdefault(kind.ranks.entry_identity(entry), []).append(getattr(entry, kind.key))
+    for keys in preferred.values():
+        if len(keys) > 1:
+            problems.append(f"{kind.seed_file}: entries {', '.join(map(repr, keys))} are all rank 'preferred' for "
+                            f"the same {kind.ranks.what}: prefer one, rank the others normal or deprecated")
+    same_as = {getattr(e, kind.key): getattr(e, "same_as", None) for e in entries}
+    for key, target in same_as.items():
+        if target is not None and same_as.get(target) is not None:
+            problems.append(f"{kind.seed_file}: entry {key!r}: same_as {target!r} is itself same_as "
+                            f"{same_as[target]!r}: name the first recorded event")
 
 
 def _check_cycles(kind: FactKind, entries: list[Any], problems: list[str]) -> None:
