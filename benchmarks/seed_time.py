@@ -1,9 +1,10 @@
-"""How long loading the real seed data takes, and how much of it is the search index, on SQLite and PostgreSQL.
+"""How long loading the real seed data takes, and how much of it is the search index and release 1, on SQLite and PostgreSQL.
 
     python benchmarks/seed_time.py [--rounds 3] [--backend sqlite --backend postgresql]
 
 Each round migrates a fresh, empty database (a temporary SQLite file, or a throwaway database on the
-PostgreSQL at TEST_POSTGRES_URL, dropped afterwards) and times `seed` alone; medians are printed.
+PostgreSQL at TEST_POSTGRES_URL, dropped afterwards) and times `seed` alone; medians are printed. A fresh
+start's seed also makes release 1 (changelog and data package), timed on its own too.
 """
 
 import argparse
@@ -15,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import app.releases.service as release_service  # noqa: E402
 import app.seed.load as seed_load  # noqa: E402
 from app.bootstrap import bootstrap_lock, migrate, seed  # noqa: E402
 from app.config import REPO_ROOT, Settings  # noqa: E402
@@ -22,19 +24,27 @@ from app.db import make_engine  # noqa: E402
 from tests.conftest import fresh_database  # noqa: E402
 
 
-def one_seed(backend: str) -> tuple[float, float]:
-    """Seconds for the whole seed, and for the search index within it."""
-    rebuild = seed_load.rebuild_search_index
-    index_seconds = []
+def timed(module: object, name: str, seconds: list[float]) -> object:
+    """Replace module.name by a wrapper that appends each call's duration to `seconds`; returns the original."""
+    original = getattr(module, name)
 
-    def timed_rebuild(session: object) -> int:
+    def wrapper(*args: object, **kwargs: object) -> object:
         started = time.perf_counter()
         try:
-            return rebuild(session)
+            return original(*args, **kwargs)
         finally:
-            index_seconds.append(time.perf_counter() - started)
+            seconds.append(time.perf_counter() - started)
 
-    seed_load.rebuild_search_index = timed_rebuild
+    setattr(module, name, wrapper)
+    return original
+
+
+def one_seed(backend: str) -> tuple[float, float, float]:
+    """Seconds for the whole seed, for the search index within it, and for release 1 within it."""
+    index_seconds: list[float] = []
+    release_seconds: list[float] = []
+    rebuild = timed(seed_load, "rebuild_search_index", index_seconds)
+    release = timed(release_service, "create_release", release_seconds)
     try:
         with tempfile.TemporaryDirectory() as tmp, fresh_database(backend, Path(tmp)) as url:
             engine = make_engine(Settings(database_url=url))
@@ -43,11 +53,12 @@ def one_seed(backend: str) -> tuple[float, float]:
                     migrate(connection)
                     started = time.perf_counter()
                     seed(connection, REPO_ROOT / "seed_data")
-                    return time.perf_counter() - started, sum(index_seconds)
+                    return time.perf_counter() - started, sum(index_seconds), sum(release_seconds)
             finally:
                 engine.dispose()
     finally:
         seed_load.rebuild_search_index = rebuild
+        release_service.create_release = release
 
 
 def main() -> None:
@@ -59,8 +70,9 @@ def main() -> None:
         runs = [one_seed(backend) for _ in range(args.rounds)]
         total = statistics.median(r[0] for r in runs)
         index = statistics.median(r[1] for r in runs)
-        print(f"{backend:>10}: seed {total:.2f} s, of which the search index {index:.2f} s "
-              f"(median of {args.rounds})")
+        release = statistics.median(r[2] for r in runs)
+        print(f"{backend:>10}: seed {total:.2f} s, of which the search index {index:.2f} s and release 1 "
+              f"{release:.2f} s (median of {args.rounds})")
 
 
 if __name__ == "__main__":
