@@ -24,8 +24,9 @@ class EventFilters(BaseModel):
     date_to: dt.date | None = Field(default=None, description="Events starting on or before this day.")
     sort: str | None = Field(default=None, description="Keys: date (the first day the date may mean, "
                              "date_start), date_end (the last), slug, category; `-` for descending. For newest first "
-                             "use `-date_end`: a “日前” (on or before) event's range starts at our lower estimate, so "
-                             "`-date` puts it among far older events.", examples=["-date_end,slug"])
+                             "use `-date_end`: a “日前” (on or before) event's range starts at our lower estimate "
+                             "(`date_start_assumed`), so `-date` puts it among far older events; `date` stays the "
+                             "start, so that ranges sort as they overlap.", examples=["-date_end,slug"])
     facet: str | None = Field(default=None, description="Count by: category, date_precision.")
 
 
