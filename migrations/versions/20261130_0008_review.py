@@ -2,7 +2,9 @@
 
 - `person`: the people a source quotes or who wrote it; citations may support a person (citation.person_id, and
   the one-fact check counts it).
-- `speaker_id` on timeline_event, programme and reform_measure: whom the source quotes for the statement.
+- `speaker_id` on timeline_event, programme and reform_measure: whom the source quotes for the statement (a
+  person's id, without a foreign key: SQLite could drop the column only by copying its table, and dropping the old
+  copy while foreign keys are enforced cascades onto the citations of its rows).
 - `measure_metric.target`: a goal (百亿级), not a measured value; `timeline_event.date_start_assumed`: the
   start of a “日前” range is our estimate.
 
@@ -47,15 +49,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
         sa.UniqueConstraint("slug", name=op.f("uq_person_slug")),
     )
-    sqlite = op.get_bind().dialect.name == "sqlite"
     for table in STATEMENT_TABLES:
-        fk = f"fk_{table}_speaker_id_person"
-        if sqlite:  # SQLite adds a column's foreign key only inline, in ADD COLUMN itself
-            op.execute(f"ALTER TABLE {table} ADD COLUMN speaker_id INTEGER CONSTRAINT {fk} "
-                       "REFERENCES person (id)")
-        else:
-            op.add_column(table, sa.Column("speaker_id", sa.Integer(), nullable=True))
-            op.create_foreign_key(op.f(fk), table, "person", ["speaker_id"], ["id"])
+        # No foreign key (see app.models.event): a plain column both backends can add and drop in place.
+        op.add_column(table, sa.Column("speaker_id", sa.Integer(), nullable=True))
         op.create_index(op.f(f"ix_{table}_speaker_id"), table, ["speaker_id"])
     op.add_column("timeline_event", sa.Column("date_start_assumed", sa.Boolean(), nullable=False,
                                               server_default=sa.false()))
@@ -79,25 +75,8 @@ def downgrade() -> None:
         batch.drop_column("person_id")
     op.drop_column("measure_metric", "target")
     op.drop_column("timeline_event", "date_start_assumed")
-    bind = op.get_bind()
-    sqlite = bind.dialect.name == "sqlite"
-    if sqlite:
-        # SQLite drops a column a foreign key uses only by rebuilding its table, and dropping the old table
-        # while foreign keys are enforced would cascade onto (or be refused by) the rows that refer to it.
-        bind.exec_driver_sql("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: checked below
-        if bind.exec_driver_sql("PRAGMA foreign_keys").scalar() and bind.execute(sa.text(
-                "SELECT count(*) FROM citation WHERE event_id IS NOT NULL OR programme_id IS NOT NULL "
-                "OR measure_id IS NOT NULL")).scalar():
-            raise RuntimeError("downgrading 0008 on SQLite rebuilds timeline_event, programme and reform_measure: "
-                               "run it first in its own migration, with foreign keys off, or citations are lost")
     for table in reversed(STATEMENT_TABLES):
         op.drop_index(op.f(f"ix_{table}_speaker_id"), table_name=table)
-        if sqlite:
-            with op.batch_alter_table(table, recreate="always") as batch:
-                batch.drop_column("speaker_id")
-        else:
-            op.drop_constraint(op.f(f"fk_{table}_speaker_id_person"), table, type_="foreignkey")
-            op.drop_column(table, "speaker_id")
-    if sqlite:
-        bind.exec_driver_sql("PRAGMA foreign_keys=ON")
+        op.drop_column(table, "speaker_id")
     op.drop_table("person")
+
