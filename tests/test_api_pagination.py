@@ -146,7 +146,7 @@ def test_unknown_sort_key_is_400_naming_sort(client: TestClient, url: str, sort:
     assert_problem(client.get(url, params={"sort": sort}), 400, "sort")
 
 
-@pytest.mark.parametrize("url", [*COLLECTIONS, "/v1/events/economy-2020-h1", "/v1/meta", "/v1/search?q=港",
+@pytest.mark.parametrize("url", [*COLLECTIONS, "/v1/events/full-5g-coverage", "/v1/meta", "/v1/search?q=港",
                                  f"/v1/sources/{SOURCE_SLUG}/body"])
 def test_unknown_query_parameter_is_400_naming_it(client: TestClient, url: str) -> None:
     body = assert_problem(client.get(url, params={"colour": "red"}), 400, "colour")

@@ -37,7 +37,8 @@ class ItemParams(BaseModel):
     format: Format | None = _FORMAT
 
 
-_AS_OF = Field(default=None, ge=1, description="A release number (`/v1/releases`): the facts exactly as that "
+# A release number and a dataset version are INTEGER columns: a larger one is a 422 here, never an overflow in SQL.
+_AS_OF = Field(default=None, ge=1, le=2**31 - 1, description="A release number (`/v1/releases`): the facts exactly as that "
                "release had them.", examples=[1])
 
 
@@ -76,7 +77,7 @@ class CollectionParams(PageParams):
     status: StatusFilter = Field(default=StatusFilter.active, description="Facts are deprecated, never deleted: "
                                  "active ones (the default), deprecated ones, or all.")
     as_of: int | None = _AS_OF
-    updated_since: int | None = Field(default=None, ge=0, description="Only facts created, changed or deprecated "
+    updated_since: int | None = Field(default=None, ge=0, le=2**31 - 1, description="Only facts created, changed or deprecated "
                                       "after this dataset version (`/v1/meta` gives the current one; "
                                       "`/v1/changes?since=` lists the changes themselves).", examples=[1])
 
