@@ -162,10 +162,9 @@ def seed(connection: Connection, seed_dir: Path, *, force: bool = False) -> dict
 
 def current_document_format() -> str:
     """What this code's renderers write (their modules are imported only here, when there is a database to check)."""
-    from app.facts.documents import document_format
-    from app.registry import DOCUMENTED_KINDS
+    from app.seed.load import read_model_format
 
-    return document_format(DOCUMENTED_KINDS)
+    return read_model_format()
 
 
 def prepare_database(engine: Engine, settings: Settings) -> None:

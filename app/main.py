@@ -25,6 +25,7 @@ from app.measures.router import router as measures_router
 from app.meta.router import router as meta_router
 from app.observations.router import router as observations_router
 from app.ops import install_ops
+from app.people.router import router as people_router
 from app.places.router import router as places_router
 from app.programmes.router import router as programmes_router
 from app.releases.router import router as releases_router
@@ -34,8 +35,8 @@ from app.sources.router import router as sources_router
 # In the order of the API description: the timeline, indicators, reforms, places, sources, search, history,
 # releases, meta.
 ROUTERS = (events_router, indicators_router, observations_router, measures_router, programmes_router,
-           places_router, sources_router, citations_router, search_router, history_router, releases_router,
-           conflicts_router, meta_router)
+           places_router, people_router, sources_router, citations_router, search_router, history_router,
+           releases_router, conflicts_router, meta_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -11,11 +11,12 @@ from app.indicators.kind import KIND as INDICATOR
 from app.measures.kind import KIND as MEASURE
 from app.measures.kind import METRIC_KIND as METRIC
 from app.observations.kind import KIND as OBSERVATION
+from app.people.kind import KIND as PERSON
 from app.places.kind import KIND as PLACE
 from app.programmes.kind import KIND as PROGRAMME
 from app.sources.kind import KIND as SOURCE
 
-KINDS: tuple[FactKind, ...] = (SOURCE, PLACE, EVENT, INDICATOR, OBSERVATION, PROGRAMME, MEASURE, METRIC)
+KINDS: tuple[FactKind, ...] = (SOURCE, PLACE, PERSON, EVENT, INDICATOR, OBSERVATION, PROGRAMME, MEASURE, METRIC)
 BY_NAME = {kind.name: kind for kind in KINDS}
 # SOURCE is named here because citations point into sources (Citation.source_id) and seed files carry their texts.
 # What has documents of its own (list and item routes); a metric is part of its measure's document.

@@ -30,6 +30,7 @@ ARGUMENTS: dict[str, dict[str, str]] = {
     "/v1/measures/{slug}": {"slug": "one-seal-for-approvals"},
     "/v1/programmes/{slug}": {"slug": "town-to-city-reform"},
     "/v1/places/{slug}": {"slug": "longgang"},
+    "/v1/people/{slug}": {"slug": "zheng-jianzhong"},
     "/v1/sources/{slug}": {"slug": SOURCE_SLUG},
     "/v1/sources/{slug}/body": {"slug": SOURCE_SLUG},
     "/v1/sources/{slug}/citations": {"slug": SOURCE_SLUG},

@@ -24,7 +24,9 @@ H1_2020 = [  # period_start 2020-01-01, then slug
     "longgang-growth-indicators-ranked-first-in-wenzhou-2020-h1",
     "longgang-main-indicators-growing-faster-than-wenzhou-average-2020-h1",
 ]
-VILLAGES = "longgang-administrative-villages-converted-to-communities-2020-10-20"
+# Dated like the rest of its sentence (今年上半年) since the data review; first of the half-year by slug.
+VILLAGES = "longgang-administrative-villages-converted-to-communities-2020-h1"
+ALL_H1 = [VILLAGES, *H1_2020]
 BEAT_WENZHOU = "longgang-main-indicators-growing-faster-than-wenzhou-average-2020-h1"
 
 
@@ -92,16 +94,15 @@ def test_observation_decimals_are_exact_strings(client: TestClient, slug: str, v
 
 
 def test_observation_periods_in_edtf(client: TestClient) -> None:
-    """Derived from the period label: 2020-H1 is the first semester, 2020-40; a day stays as it is."""
+    """Derived from the period label: 2020-H1 is the first semester, 2020-40."""
     data = get_json(client, "/v1/observations")["data"]
-    assert {o["slug"]: o["period_edtf"] for o in data} == {**{slug: "2020-40" for slug in H1_2020},
-                                                             VILLAGES: "2020-10-20"}
+    assert {o["slug"]: o["period_edtf"] for o in data} == {slug: "2020-40" for slug in ALL_H1}
 
 
 def test_fifteen_of_twenty_nine_beat_the_wenzhou_average(client: TestClient) -> None:
     beat = get_json(client, f"/v1/observations/{BEAT_WENZHOU}")
     assert (beat["value"], beat["unit"], beat["unit_zh"], beat["unit_multiplier"]) == ("15", "indicator", "项", 0)
-    assert beat["reference_place"] == {"slug": "wenzhou", "name": {"zh": "温州市", "en": "Wenzhou"}}
+    assert beat["reference_place"] == {"slug": "wenzhou", "name": {"zh": "温州市", "en": "Wenzhou City"}}
     assert beat["comparison"] == {
         "zh": "29项可比主要经济指标中增速超过温州市平均水平",
         "en": "growth rate above the Wenzhou average (15 of 29 comparable main economic indicators)"}
@@ -113,11 +114,12 @@ def test_fifteen_of_twenty_nine_beat_the_wenzhou_average(client: TestClient) -> 
 def test_observations_default_order(client: TestClient) -> None:
     body = get_json(client, "/v1/observations")
     assert body["meta"]["total"] == 7 and body["meta"]["sort"] == "period,slug"
-    assert slugs(body["data"]) == [*H1_2020, VILLAGES]
+    assert slugs(body["data"]) == ALL_H1
 
 
 def test_observations_sorted_by_period_descending(client: TestClient) -> None:
-    assert observations(client, sort="-period,slug") == [VILLAGES, *H1_2020]
+    assert observations(client, sort="-period,slug") == ALL_H1  # one period: by slug
+    assert observations(client, sort="-slug") == ALL_H1[::-1]
 
 
 @pytest.mark.parametrize(("params", "expected"), [
@@ -126,15 +128,15 @@ def test_observations_sorted_by_period_descending(client: TestClient) -> None:
     ({"indicator": ["gdp", "fiscal-revenue-total"]},
      ["longgang-fiscal-revenue-total-2020-h1", "longgang-gdp-2020-h1"]),
     ({"indicator": "industrial-profit-above-designated-size"}, []),
-    ({"place": "longgang"}, [*H1_2020, VILLAGES]),
+    ({"place": "longgang"}, ALL_H1),
     ({"place": "wenzhou"}, []),  # wenzhou is a reference place, not an observed one
-    ({"period": "2020-H1"}, H1_2020),
-    ({"period": "2020-10-20"}, [VILLAGES]),
+    ({"period": "2020-H1"}, ALL_H1),
+    ({"period": "2020-10-20"}, []),
     ({"period": "2020"}, []),
-    ({"period_from": "2020-07-01"}, [VILLAGES]),
-    ({"period_to": "2020-06-30"}, H1_2020),
-    ({"period_from": "2020-06-30", "period_to": "2020-06-30"}, H1_2020),  # the half-year's last day overlaps it
-    ({"period_from": "2020-03-01", "period_to": "2020-03-31"}, H1_2020),
+    ({"period_from": "2020-07-01"}, []),
+    ({"period_to": "2020-06-30"}, ALL_H1),
+    ({"period_from": "2020-06-30", "period_to": "2020-06-30"}, ALL_H1),  # the half-year's last day overlaps it
+    ({"period_from": "2020-03-01", "period_to": "2020-03-31"}, ALL_H1),
     ({"period_to": "2019-12-31"}, []),
     ({"period_from": "2020-10-21"}, []),
     ({"indicator": "gdp", "period_from": "2020-07-01"}, []),
@@ -145,14 +147,14 @@ def test_observation_filters(client: TestClient, params: dict, expected: list[st
 
 def test_nested_route_takes_the_same_filters(client: TestClient) -> None:
     url = "/v1/indicators/administrative-villages-converted-to-communities/observations"
-    assert slugs(get_json(client, url, period_from="2020-10-01")["data"]) == [VILLAGES]
-    assert get_json(client, url, period_to="2020-10-19")["data"] == []
+    assert slugs(get_json(client, url, period_from="2020-06-30")["data"]) == [VILLAGES]
+    assert get_json(client, url, period_from="2020-07-01")["data"] == []
 
 
 def test_observation_facets(client: TestClient) -> None:
     facets = get_json(client, "/v1/observations", facet="period,unit")["meta"]["facets"]
     assert facets == {
-        "period": [{"value": "2020-H1", "count": 6}, {"value": "2020-10-20", "count": 1}],
+        "period": [{"value": "2020-H1", "count": 7}],
         "unit": [{"value": "CNY", "count": 3}, {"value": "indicator", "count": 3}, {"value": "village", "count": 1}],
     }
 

@@ -69,8 +69,8 @@ def test_problem_schema_is_under_the_problem_media_type(spec: dict[str, Any]) ->
 def test_every_tag_used_has_a_description(spec: dict[str, Any]) -> None:
     described = {t["name"]: t.get("description") for t in spec.get("tags", [])}
     used = {tag for _, op in operations(spec) for tag in op["tags"]}
-    assert used == {"timeline", "indicators", "reforms", "places", "sources", "search", "history", "releases",
-                    "conflicts", "meta"}
+    assert used == {"timeline", "indicators", "reforms", "places", "people", "sources", "search", "history",
+                    "releases", "conflicts", "meta"}
     assert not [t for t in used if not described.get(t)], described
 
 
@@ -108,6 +108,7 @@ def test_each_page_schema_is_titled_after_its_items(spec: dict[str, Any]) -> Non
     assert pages == {
         "EventPage": "EventOut", "IndicatorPage": "IndicatorOut", "ObservationPage": "ObservationOut",
         "MeasurePage": "MeasureOut", "ProgrammePage": "ProgrammeOut", "PlacePage": "PlaceOut",
+        "PersonPage": "PersonOut",
         "SourcePage": "SourceOut", "SourceCitationPage": "SourceCitationOut", "SearchHitPage": "SearchHit",
         "RevisionPage": "RevisionOut", "ReleasePage": "ReleaseOut", "ConflictPage": "ConflictOut",
     }

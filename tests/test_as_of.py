@@ -40,12 +40,12 @@ def test_the_latest_release_serves_the_live_documents_byte_for_byte(client: Test
 
 def test_a_release_page_says_its_order_and_total(client: TestClient) -> None:
     page = client.get("/v1/measures", params={"as_of": 1, "limit": 5}).json()
-    assert page["meta"] == {"total": 36, "count": 5, "limit": 5, "sort": "slug"}
+    assert page["meta"] == {"total": 33, "count": 5, "limit": 5, "sort": "slug"}
     assert page["links"]["self"] == "/v1/measures?as_of=1&limit=5"
     series = client.get("/v1/indicators/gdp/observations", params={"as_of": 1}).json()["data"]
     assert {o["indicator"]["code"] for o in series} == {"gdp"} and len(series) >= 1
     csv = client.get("/v1/events", params={"as_of": 1, "format": "csv"})
-    assert csv.headers["content-type"] == "text/csv; charset=utf-8" and len(csv.text.splitlines()) == 11
+    assert csv.headers["content-type"] == "text/csv; charset=utf-8" and len(csv.text.splitlines()) == 9
 
 
 @pytest.mark.parametrize(("params", "status", "parameter"), [
@@ -53,6 +53,8 @@ def test_a_release_page_says_its_order_and_total(client: TestClient) -> None:
     ({"as_of": 0}, 422, "as_of"),
     ({"as_of": 2**31}, 422, "as_of"),  # beyond a PostgreSQL INTEGER: never reaches the query
     ({"as_of": "latest"}, 422, "as_of"),
+    ({"as_of": 2**63}, 422, "as_of"),  # beyond an INTEGER: never reaches the database (found by the fuzzer)
+    ({"updated_since": 2**31}, 422, "updated_since"),
     ({"as_of": 1, "category": "law_enforcement"}, 400, "category"),
     ({"as_of": 1, "sort": "slug"}, 400, "sort"),
     ({"as_of": 1, "updated_since": 0}, 400, "updated_since"),
@@ -84,4 +86,4 @@ def test_each_release_keeps_its_own_facts(cli_database: str, changed_seed: Path)
         assert EVENT in slugs[1] and EVENT not in slugs[2] and len(slugs[2]) == len(slugs[1]) - 1
         withdrawn = client.get("/v1/events", params={"as_of": 2, "status": "deprecated"}).json()
         assert [e["slug"] for e in withdrawn["data"]] == [EVENT] and withdrawn["meta"]["total"] == 1
-        assert client.get("/v1/events", params={"as_of": 2, "status": "all"}).json()["meta"]["total"] == 10
+        assert client.get("/v1/events", params={"as_of": 2, "status": "all"}).json()["meta"]["total"] == 8

@@ -56,7 +56,7 @@ def test_first_seed_creates_each_fact_once_in_one_chain(client: TestClient) -> N
     changes = every_change(client, "/v1/changes?limit=40")
     meta = client.get("/v1/meta").json()
     documented = sum(v for k, v in meta["counts"].items() if k not in ("citations", "metrics"))  # metrics: in measures
-    assert len(changes) == documented == 97
+    assert len(changes) == documented == 92
     assert {c["operation"] for c in changes} == {"create"}
     assert {c["dataset_version"] for c in changes} == {1}
     assert changes[0]["prev_hash"] == GENESIS
@@ -125,14 +125,14 @@ def test_a_changed_seed_appends_an_update_and_a_deprecation(empty_url: str, chan
         assert slugs("/v1/measures?updated_since=1&limit=200") == [MEASURE]
         assert slugs("/v1/events?updated_since=1") == []  # the removed event is deprecated: not listed …
         assert slugs("/v1/events?updated_since=1&status=deprecated") == [EVENT]  # … unless asked for
-        assert len(slugs("/v1/measures?updated_since=0&limit=200")) == 36
+        assert len(slugs("/v1/measures?updated_since=0&limit=200")) == 33
         future = client.get("/v1/measures?updated_since=3")
         assert future.status_code == 400
         assert [e["parameter"] for e in future.json()["errors"]] == ["updated_since"]
         history = client.get(f"/v1/measures/{MEASURE}/history").json()["data"]
         assert [h["operation"] for h in history] == ["create", "update"]
         assert client.get(f"/v1/events/{EVENT}/history").json()["meta"]["total"] == 2
-    assert verify(empty_url) == (97 + len(since), [])
+    assert verify(empty_url) == (92 + len(since), [])
     # The same files again: nothing changed, nothing appended.
     assert migrate_and_seed(empty_url, changed_seed) is None
 
@@ -145,7 +145,7 @@ def test_revisions_cannot_be_updated_or_deleted_and_tampering_is_found(
 
     get_settings.cache_clear()
     assert cli(["verify-history"]) == 0
-    assert "ok: 97 revision(s)" in capsys.readouterr().out
+    assert "ok: 92 revision(s)" in capsys.readouterr().out
     engine = make_engine(Settings(database_url=empty_url))
     try:
         for statement in ("UPDATE fact_revision SET comment = 'rewritten' WHERE id = 5",
@@ -162,7 +162,7 @@ def test_revisions_cannot_be_updated_or_deleted_and_tampering_is_found(
     finally:
         engine.dispose()
     checked, problems = verify(empty_url)
-    assert checked == 97
+    assert checked == 92
     assert len(problems) == 1 and problems[0].startswith("revision 5 (") and "hash does not match" in problems[0]
     assert cli(["verify-history"]) == 1
     assert "revision 5 (" in capsys.readouterr().err

@@ -77,3 +77,24 @@ def test_0004_gives_existing_events_the_edtf_of_their_precision(empty_url: str) 
         filled = dict(connection.execute(text("SELECT slug, date_edtf FROM timeline_event")).all())
     engine.dispose()
     assert filled == stated
+
+
+def test_0008_goes_down_and_up_on_a_seeded_database_keeping_every_other_citation(empty_url: str) -> None:
+    """Down to 0007 drops people, their citations and the review's columns, and nothing else: the statements'
+    tables are altered in place, not copied (a copy on SQLite would cascade onto their citations)."""
+    migrate_and_seed(empty_url)
+    engine = make_engine(Settings(database_url=empty_url))
+    count = "SELECT count(*) FROM citation"
+    with engine.connect() as connection:
+        assert connection.execute(text(count)).scalar() == 150
+        config = alembic_config(connection)
+        command.downgrade(config, "0007")
+        connection.commit()
+        assert connection.execute(text(count)).scalar() == 148  # the two that cite people
+        assert "person" not in inspect(connection).get_table_names()
+        assert "speaker_id" not in {c["name"] for c in inspect(connection).get_columns("reform_measure")}
+        command.upgrade(config, "head")
+        connection.commit()
+        assert connection.execute(text(count)).scalar() == 148
+        assert MigrationContext.configure(connection).get_current_revision() == head_revision()
+    engine.dispose()

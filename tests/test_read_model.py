@@ -4,9 +4,10 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from app.db import make_engine
-from app.facts.documents import VARIANTS, document_format, document_rows
+from app.facts.documents import VARIANTS, document_rows
 from app.models import DatasetState, FactDocument
 from app.registry import DOCUMENTED_KINDS
+from app.seed.load import read_model_format
 from tests.conftest import migrate_and_seed, settings_for
 
 
@@ -26,7 +27,7 @@ def test_every_fact_has_its_documents_as_rendered_now(seeded_url: str) -> None:
                         column = "json_" + "_".join(languages)
                         assert getattr(document, column) == expected[column], (kind.name, document.key, column)
             state = session.get(DatasetState, 1)
-            assert state is not None and state.document_format == document_format(DOCUMENTED_KINDS)
+            assert state is not None and state.document_format == read_model_format()
     finally:
         engine.dispose()
 

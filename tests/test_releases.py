@@ -33,8 +33,8 @@ from tests.api_helpers import SOURCE_BODY, SOURCE_SLUG, assert_problem, walk
 # The changed seed files (one name, one event fewer) are test_history's: one fixture for both.
 from test_history import EVENT, MEASURE, changed_seed  # noqa: E402, F401  (a fixture)
 
-SEED_COUNTS = {"sources": 1, "places": 5, "events": 10, "indicators": 9, "observations": 7, "programmes": 29,
-               "measures": 36, "metrics": 15, "citations": 161}
+SEED_COUNTS = {"sources": 1, "places": 5, "people": 2, "events": 8, "indicators": 9, "observations": 7,
+               "programmes": 27, "measures": 33, "metrics": 13, "citations": 150}
 PACKAGE_FILES = ["datapackage.json", "README.md", "CITATION.cff",
                  *(f"data/{kind.plural}.csv" for kind in DOCUMENTED_KINDS), "data/citations.csv",
                  f"sources/{SOURCE_SLUG}.txt"]
@@ -81,7 +81,7 @@ def test_a_fresh_start_serves_release_1_with_the_seed_counts(client: TestClient)
     expected = [{"type": kind.name, "slug": item[kind.key], "url": kind.url(item[kind.key])}
                 for kind in DOCUMENTED_KINDS
                 for item in sorted(walk(client, kind.url_root, limit=200)[0], key=lambda item: item[kind.key])]
-    assert changelog["created"] == expected and len(expected) == 97
+    assert changelog["created"] == expected and len(expected) == 92
 
 
 @pytest.mark.parametrize(("path", "status", "parameter"), [
@@ -186,7 +186,7 @@ def test_the_package_describes_its_files_and_passes_frictionless_validate(client
     assert [(c["position"], c["quote"], c["start"], c["end"]) for c in founded] == [
         ("0", "龙港因改革而生、靠改革而兴。", "461", "475"), ("1", "1983年10月龙港建镇", "475", "487")]
     assert all(SOURCE_BODY[int(c["start"]):int(c["end"])] == c["quote"] for c in citations)
-    assert sum(c["fact_type"] == "metric" for c in citations) == 15  # one for each metric
+    assert sum(c["fact_type"] == "metric" for c in citations) == 13  # one for each metric
 
     cff = yaml.safe_load(files["CITATION.cff"])
     assert (cff["cff-version"], cff["type"], cff["version"], cff["license"]) == (
@@ -194,7 +194,7 @@ def test_the_package_describes_its_files_and_passes_frictionless_validate(client
     assert cff["date-released"] == release["published_at"][:10] and "release 1" in cff["title"]
     assert cff["references"][0]["date-published"] == "2020-10-20"
     readme = files["README.md"].decode()
-    assert "release 1" in readme and FIRST_RELEASE_NOTES in readme and "| `data/events.csv` | 10 |" in readme
+    assert "release 1" in readme and FIRST_RELEASE_NOTES in readme and "| `data/events.csv` | 8 |" in readme
 
 
 # --- the next release: its changelog, the command, immutability ---------------------------------------
@@ -217,11 +217,11 @@ def test_a_changed_seed_and_release_give_release_2_with_exactly_those_changes(
         assert [r["number"] for r in page["data"]] == [2, 1]
         second = client.get("/v1/releases/2").json()
         assert second["notes"] == "Second release: one name, one event fewer"
-        assert second["counts"] == {**SEED_COUNTS, "events": 9, "citations": 159}
+        assert second["counts"] == {**SEED_COUNTS, "events": 7, "citations": 148}
         assert second["changelog"] == {
             "created": [],
             # The deprecated event keeps its two citations, so the source's citation_count is unchanged (the
-            # package's citations.csv holds only the active facts' citations: 159).
+            # package's citations.csv holds only the active facts' citations: 148).
             "updated": [
                 {"type": "measure", "slug": MEASURE, "url": f"/v1/measures/{MEASURE}",
                  "changes": [{"op": "replace", "path": "/name/en", "old": "One seal for approvals",
@@ -245,7 +245,7 @@ def test_the_facts_as_of_a_version(cli_database: str, changed_seed: Path) -> Non
     try:
         with engine.connect() as connection:
             events = [fact.key for fact in documents_as_of(connection, 1, ["event"])]
-            assert len(events) == 10 and events == sorted(events) and EVENT in events
+            assert len(events) == 8 and events == sorted(events) and EVENT in events
             assert EVENT not in [fact.key for fact in documents_as_of(connection, 2, ["event"])]
             kept = documents_as_of(connection, 2, ["event"], include_deprecated=True)
             assert [fact.operation for fact in kept if fact.key == EVENT] == ["deprecate"]
@@ -300,13 +300,13 @@ def test_no_release_is_made_of_facts_without_a_history(cli_database: str, capsys
         engine.dispose()
     with caplog.at_level("WARNING", logger="reform_facts.bootstrap"):
         assert migrate_and_seed(cli_database) is None
-    assert "no release made: 97 served fact(s) have no revision" in caplog.text
+    assert "no release made: 92 served fact(s) have no revision" in caplog.text
     assert cli(["release", "--notes", "x"]) == 1
-    assert capsys.readouterr().err == ("error: 97 served fact(s) have no revision, so a release would leave them "
+    assert capsys.readouterr().err == ("error: 92 served fact(s) have no revision, so a release would leave them "
                                        "out; `python -m app verify-history` names them\n")
     with client_for(cli_database) as client:
         assert client.get("/v1/releases").json()["meta"]["total"] == 0
-        assert client.get("/v1/events").json()["meta"]["total"] == 10
+        assert client.get("/v1/events").json()["meta"]["total"] == 8
 
 
 # --- a changelog's field changes: the patch between two documents, field by field ----------------------

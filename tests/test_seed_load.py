@@ -43,13 +43,14 @@ def seed_copy(tmp_path: Path) -> Path:
 
 def test_first_seed_loads_every_fact(empty_url: str) -> None:
     report = migrate_and_seed(empty_url)
-    assert report["timeline_event.inserted"] == 10
+    assert report["timeline_event.inserted"] == 8
     assert report["observation.inserted"] == 7
-    assert report["reform_measure.inserted"] == 36
-    assert report["measure_metric.inserted"] == 15
-    assert report["citation.inserted"] == 161
+    assert report["reform_measure.inserted"] == 33
+    assert report["measure_metric.inserted"] == 13
+    assert report["citation.inserted"] == 150
+    assert report["person.inserted"] == 2
     state = snapshot(empty_url)
-    assert (state["version"], state["events"], state["measures"], state["citations"]) == (1, 10, 36, 161)
+    assert (state["version"], state["events"], state["measures"], state["citations"]) == (1, 8, 33, 150)
     assert str(state["gdp"][1]) == "138.1"
 
 
@@ -90,7 +91,7 @@ def test_removed_fact_is_deprecated_not_deleted(empty_url: str, seed_copy: Path)
     assert report["measure_metric.deprecated"] == len(removed["metrics"]) == 1
     assert not [k for k in report if k.endswith(".deleted")]  # its citations stay with it
     state = snapshot(empty_url)
-    assert (state["measures"], state["metrics"], state["citations"]) == (36, 15, 161)
+    assert (state["measures"], state["metrics"], state["citations"]) == (33, 13, 150)
     with client_for(empty_url) as client:
         measure = client.get("/v1/measures/one-seal-for-approvals")
         assert measure.status_code == 200
@@ -99,12 +100,12 @@ def test_removed_fact_is_deprecated_not_deleted(empty_url: str, seed_copy: Path)
         assert measure.json()["citations"] == client.get("/v1/measures/one-seal-for-approvals").json()["citations"]
         assert len(measure.json()["citations"]) == len(removed["citations"])
         listed = client.get("/v1/measures", params={"limit": 200}).json()
-        assert listed["meta"]["total"] == 35
+        assert listed["meta"]["total"] == 32
         assert "one-seal-for-approvals" not in [m["slug"] for m in listed["data"]]
         deprecated = client.get("/v1/measures", params={"status": "deprecated"}).json()
         assert [m["slug"] for m in deprecated["data"]] == ["one-seal-for-approvals"]
-        assert client.get("/v1/measures", params={"status": "all", "limit": 1}).json()["meta"]["total"] == 36
-        assert client.get("/v1/meta").json()["counts"]["measures"] == 35
+        assert client.get("/v1/measures", params={"status": "all", "limit": 1}).json()["meta"]["total"] == 33
+        assert client.get("/v1/meta").json()["counts"]["measures"] == 32
         found = client.get("/v1/search", params={"q": "一枚印章", "type": "measure", "limit": 200}).json()["data"]
         assert found and "one-seal-for-approvals" not in [hit["slug"] for hit in found]
 
@@ -118,7 +119,7 @@ def test_removed_fact_is_deprecated_not_deleted(empty_url: str, seed_copy: Path)
         changes = client.get("/v1/changes", params={"since": 2}).json()["data"]
         assert {(c["type"], c["slug"], c["operation"]) for c in changes} == {
             ("measure", "one-seal-for-approvals", "update"), ("programme", removed["programme"], "update")}
-        assert client.get("/v1/meta").json()["counts"]["measures"] == 36
+        assert client.get("/v1/meta").json()["counts"]["measures"] == 33
 
 
 def test_a_bad_file_loads_nothing(empty_url: str, seed_copy: Path) -> None:

@@ -19,8 +19,8 @@ SOURCE = "economic-daily-2020-10-20-longgang"
 def test_seed_data_is_valid_and_complete() -> None:
     seed = read_seed(SEED_DIR)
     assert seed.counts() == {
-        "sources": 1, "places": 5, "indicators": 9, "observations": 7, "events": 10,
-        "programmes": 29, "measures": 36, "metrics": 15, "citations": 161,
+        "sources": 1, "places": 5, "people": 2, "indicators": 9, "observations": 7, "events": 8,
+        "programmes": 27, "measures": 33, "metrics": 13, "citations": 150,
     }
 
 
@@ -29,7 +29,7 @@ def test_validate_command_exits_zero_on_the_seed_data() -> None:
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: ")
-    assert "161 citations" in result.stdout
+    assert "2 people" in result.stdout and "150 citations" in result.stdout
 
 
 def test_body_has_no_website_chrome() -> None:
@@ -192,7 +192,7 @@ def test_edtf_that_disagrees_with_the_precision_and_dates_is_caught(seed_copy: P
 @pytest.mark.parametrize(("slug", "edtf", "expected"), [
     # the same days, but not stated as a month
     ("longgang-town-founded-1983-10", "1983-10-01/1983-10-31", "1983-10"),
-    ("economy-2020-h1", "2020-41", "2020-40"),
+    ("full-5g-coverage", "2020-41", "2020-40"),
     ("new-urbanization-forum-2020", "[..2020-10-19]", "[..2020-10-20]"),
     ("new-urbanization-forum-2020", "2020-10-20", "[..2020-10-20]"),
 ])

@@ -54,6 +54,8 @@ OPENAPI_TAGS = [
     {"name": "reforms", "description": "Reform measures with their quantitative metrics, and the programmes "
                                        "(大部门制, “十个一”, “四化”, plans, project lists) they belong to."},
     {"name": "places", "description": "Places facts are about, with level, parent and aliases."},
+    {"name": "people", "description": "People the sources quote (a statement's speaker, 郑建忠) or who wrote them "
+                                      "(熊丽); `speaker=` on events, programmes and measures."},
     {"name": "sources", "description": "The published texts every quote comes from, and what each supports."},
     {"name": "search", "description": "Ranked search across events, measures, programmes, indicators, "
                                      "observations and places, in Chinese and English."},

@@ -11,11 +11,12 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from sqlalchemy import ColumnElement, Table
+from sqlalchemy import Column, ColumnElement, Table, select
 
 from app.api.negotiation import Format, Lang
 from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.errors import InvalidParameter
+from app.models import Person
 
 _LANG = Field(default=None, description="Languages of text fields; overrides Accept-Language. Default: both.")
 _FORMAT = Field(default=None, description="Response format; overrides Accept.")
@@ -96,7 +97,7 @@ class CollectionParams(PageParams):
     status: StatusFilter = Field(default=StatusFilter.active, description="Facts are deprecated, never deleted: "
                                  "active ones (the default), deprecated ones, or all.")
     as_of: int | None = _AS_OF
-    updated_since: int | None = Field(default=None, ge=0, description="Only facts created, changed or deprecated "
+    updated_since: int | None = Field(default=None, ge=0, le=2**31 - 1, description="Only facts created, changed or deprecated "
                                       "after this dataset version (`/v1/meta` gives the current one; "
                                       "`/v1/changes?since=` lists the changes themselves).", examples=[1])
 
@@ -136,6 +137,11 @@ def list_of(values: list[Any] | None) -> list[str] | None:
         raw = value.value if isinstance(value, Enum) else str(value)
         out += [part.strip() for part in raw.split(",") if part.strip()]
     return out or None
+
+
+def speaker_condition(speaker_id: Column, slugs: list[str]) -> ColumnElement:
+    """Statements (events, programmes, measures) whose speaker is one of the people `slugs` names."""
+    return speaker_id.in_(select(Person.__table__.c.id).where(Person.__table__.c.slug.in_(slugs)))
 
 
 async def clean_query_text(request: Request) -> None:

@@ -51,6 +51,17 @@ class PlaceRef(BaseModel):
     name: LocalizedText
 
 
+class PersonRef(BaseModel):
+    slug: str = Field(description="Slug of the person.", examples=["zheng-jianzhong"])
+    name: LocalizedText
+    url: str = Field(description="The person's API URL.", examples=["/v1/people/zheng-jianzhong"])
+
+
+Speaker = Annotated[PersonRef | None, Field(
+    description="The person the source quotes for this statement (郑建忠表示…); null where the source does not "
+                "attribute it to anyone (the reporter's own account, 据介绍).")]
+
+
 class FacetCount(BaseModel):
     value: str | None = Field(description="A value of the faceted field.")
     count: int = Field(description="How many matching items have it.")

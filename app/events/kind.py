@@ -14,7 +14,7 @@ KIND = FactKind(
     name="event", plural="events", noun="event", model=Event, item_schema=EventOut, render=render_events,
     title=lambda doc: doc["title"], cited_by="event_id", params=EventParams,
     search_rank=1, search_fields=(("title", 5), ("description", 3)), seed_file="events.yaml", seed_schema=EventIn,
-    references=(("place", "place"), ("same_as", "event")),
+    references=(("place", "place"), ("same_as", "event"), ("speaker", "person")),
     # An event and those `same_as` it are one event; the first recorded names the group.
     ranks=RankRule(
         what="event",

@@ -23,12 +23,12 @@ VARIANTS: tuple[tuple[str, ...], ...] = (("zh", "en"), ("zh",), ("en",))
 BATCH = 1000  # facts rendered and inserted at a time: bounded memory on a national dataset
 
 
-def document_format(kinds: Iterable[FactKind]) -> str:
+def document_format(kinds: Iterable[FactKind], *also: str) -> str:
     """Names the code that writes the documents: the source of each kind's renderer and item schema, and of
     the helpers they share. A database whose documents another version of that code wrote gets them
     rewritten at start-up. (Hashing source files costs a millisecond; generating the JSON schemas of the
-    item models cost ~80 ms of every start.)"""
-    modules = {__name__, text_of.__module__, period_edtf.__module__}
+    item models cost ~80 ms of every start.) `also`: more modules whose code shapes what a seed writes."""
+    modules = {__name__, text_of.__module__, period_edtf.__module__, *also}
     for kind in kinds:
         if kind.render is not None:
             modules.add(kind.render.__module__)

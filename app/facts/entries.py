@@ -131,6 +131,15 @@ class PlaceIn(Entry):
         return self
 
 
+class PersonIn(Entry):
+    slug: Slug
+    name_zh: Text
+    name_en: Text
+    role_zh: Text
+    role_en: Text
+    citations: Citations
+
+
 class IndicatorIn(Entry):
     code: Slug
     name_zh: Text
@@ -184,6 +193,8 @@ class EventIn(Entry):
     date_precision: DatePrecision
     date_start: dt.date
     date_end: dt.date
+    # The source gives no start (“日前”): date_start is our estimate. Absent in files older than the data review.
+    date_start_assumed: bool = False
     # `edtf` in the seed file, column date_edtf; declared after the fields it is checked against (info.data).
     date_edtf: str = Field(alias="edtf")
     place: Slug
@@ -192,6 +203,7 @@ class EventIn(Entry):
     title_en: Text
     description_zh: Text
     description_en: Text
+    speaker: Slug | None = None  # the person the source quotes, when it quotes someone
     citations: Citations
     # The event first recorded, when this one is the same event as another source dates it.
     same_as: Slug | None = None
@@ -235,6 +247,7 @@ class ProgrammeIn(Entry):
     place: Slug
     summary_zh: Text
     summary_en: Text
+    speaker: Slug | None = None
     citations: Citations
 
 
@@ -246,6 +259,7 @@ class MetricIn(Entry):
     unit_multiplier: int = Field(ge=0, le=12)
     value_base: Decimal
     comparator: Comparator
+    target: bool = False  # a goal (百亿级), not a measured value
     counted_zh: Text
     counted_en: Text
     citations: Citations
@@ -266,5 +280,6 @@ class MeasureIn(Entry):
     place: Slug
     summary_zh: Text
     summary_en: Text
+    speaker: Slug | None = None
     citations: Citations
     metrics: list[MetricIn]

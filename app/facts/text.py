@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.facts.kind import Languages, item_url
-from app.models import Citation, Place, Source
+from app.models import Citation, Person, Place, Source
 
 
 def text_of(row: Any, stem: str, languages: Languages) -> dict[str, str | None]:
@@ -41,3 +41,13 @@ def place_refs(session: Session, ids: Iterable[int | None], languages: Languages
         return {}
     rows = session.execute(select(Place).where(Place.id.in_(wanted))).scalars().all()
     return {p.id: {"slug": p.slug, "name": text_of(p, "name", languages)} for p in rows}
+
+
+def speaker_refs(session: Session, ids: Iterable[int | None], languages: Languages) -> dict[int, dict[str, Any]]:
+    """The compact {slug, name, url} reference of each person a statement quotes."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Person).where(Person.id.in_(wanted))).scalars().all()
+    return {p.id: {"slug": p.slug, "name": text_of(p, "name", languages), "url": item_url("people", p.slug)}
+            for p in rows}

@@ -11,7 +11,7 @@ KIND = FactKind(
     name="measure", plural="measures", noun="measure", model=Measure, item_schema=MeasureOut,
     render=render_measures, title=lambda doc: doc["name"], cited_by="measure_id", params=MeasureParams,
     search_rank=2, search_fields=(("name", 5), ("summary", 3)), search_after=search_metrics, seed_file="measures.yaml", seed_schema=MeasureIn,
-    references=(("programme", "programme"), ("place", "place")), parts="metrics",
+    references=(("programme", "programme"), ("place", "place"), ("speaker", "person")), parts="metrics",
 )
 # A metric is part of its measure: rendered, searched, seeded and linked as part of the measure's document.
 METRIC_KIND = FactKind(

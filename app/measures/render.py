@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.facts.kind import Languages, item_url
-from app.facts.text import citations_for, place_refs, text_of
+from app.facts.text import citations_for, place_refs, speaker_refs, text_of
 from app.models import Measure, Metric, Programme
 
 
@@ -28,10 +28,12 @@ def render_measures(session: Session, rows: list[Measure], languages: Languages)
             "unit_multiplier": m.unit_multiplier,
             "value_base": format(m.value_base, "f"),
             "comparator": m.comparator,
+            "target": m.target,
             "counted": text_of(m, "counted", languages),
             "citations": metric_cites.get(m.id, []),
         })
     places = place_refs(session, {r.place_id for r in rows}, languages)
+    speakers = speaker_refs(session, {r.speaker_id for r in rows}, languages)
     programmes = _programme_refs(session, {r.programme_id for r in rows}, languages)
     return [
         {
@@ -42,6 +44,7 @@ def render_measures(session: Session, rows: list[Measure], languages: Languages)
             "programme": programmes.get(r.programme_id) if r.programme_id else None,
             "place": places[r.place_id],
             "summary": text_of(r, "summary", languages),
+            "speaker": speakers.get(r.speaker_id) if r.speaker_id else None,
             "metrics": by_measure.get(r.id, []),
             "citations": cites.get(r.id, []),
             "url": item_url("measures", r.slug),

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Status, StatusReason
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Speaker, Status, StatusReason
 from app.models.enums import Comparator, MeasureCategory, MeasureKind
 
 
@@ -15,7 +15,9 @@ class MetricOut(BaseModel):
     unit_zh: str | None = Field(description="The unit or measure word as published.", examples=["项"])
     unit_multiplier: int = Field(description="Power of ten of the published unit (亿 → 8).", examples=[0])
     value_base: str = Field(description="value × 10^unit_multiplier, in `unit`, exact.", examples=["1129"])
-    comparator: Comparator = Field(description="eq (exactly), le (at most, 最多), ge (at least, 以上), approx.")
+    comparator: Comparator = Field(description="eq (exactly), le (at most, 最多), ge (at least, 以上), approx "
+                                           "(about, 一半), magnitude (the size class of a target, 百亿级).")
+    target: bool = Field(description="True for a goal (打造…百亿级产业集群), false for a value already reached.")
     counted: LocalizedText = Field(description="What is counted.")
     citations: Citations
 
@@ -35,6 +37,7 @@ class MeasureOut(BaseModel):
     programme: ProgrammeRef | None = Field(description="The programme it belongs to, if any.")
     place: PlaceRef
     summary: LocalizedText
+    speaker: Speaker
     metrics: list[MetricOut] = Field(description="Its quantitative metrics, in the source's order.")
     citations: Citations
     url: SelfUrl

@@ -10,6 +10,7 @@ from app.models.event import Event
 from app.models.indicator import Indicator
 from app.models.measure import Measure, Metric
 from app.models.observation import Observation
+from app.models.person import Person
 from app.models.place import Place
 from app.models.programme import Programme
 from app.models.release import Release
@@ -29,6 +30,7 @@ __all__ = [
     "Measure",
     "Metric",
     "Observation",
+    "Person",
     "Place",
     "Programme",
     "Release",

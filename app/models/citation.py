@@ -12,6 +12,7 @@ CITED_COLUMNS = (
     "programme_id",
     "measure_id",
     "metric_id",
+    "person_id",
 )
 _ONE_FACT = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in CITED_COLUMNS) + " = 1"
 
@@ -42,6 +43,7 @@ class Citation(SQLModel, table=True):
     programme_id: int | None = Field(default=None, sa_column=_fact_fk("programme"))
     measure_id: int | None = Field(default=None, sa_column=_fact_fk("reform_measure"))
     metric_id: int | None = Field(default=None, sa_column=_fact_fk("measure_metric"))
+    person_id: int | None = Field(default=None, sa_column=_fact_fk("person"))
 
 
 def cited_fact(citation: Citation) -> tuple[str, int]:

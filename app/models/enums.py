@@ -72,7 +72,8 @@ class Comparator(StrEnum):
     eq = "eq"
     le = "le"  # 最多: at most
     ge = "ge"  # 以上: at least
-    approx = "approx"
+    approx = "approx"  # 一半: about half
+    magnitude = "magnitude"  # 百亿级: the size class (order of magnitude) of a target, not a bound
 
 
 class Rank(StrEnum):

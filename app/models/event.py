@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, false
 from sqlmodel import Field, SQLModel
 
 
@@ -19,6 +19,8 @@ class Event(SQLModel, table=True):
     # The inclusive range of days the statement covers; range filters use overlap on these.
     date_start: dt.date = Field(index=True)
     date_end: dt.date = Field(index=True)
+    # date_start is our estimate, not the source's (“日前” read as “since the first anniversary”): say so.
+    date_start_assumed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # The same statement in EDTF (ISO 8601-2), checked against the range when seeded: "2020-40", "[..2020-10-20]".
     date_edtf: str = Field(max_length=40)
     place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
@@ -27,6 +29,14 @@ class Event(SQLModel, table=True):
     title_en: str = Field(max_length=300)
     description_zh: str = Field(sa_column=Column(Text, nullable=False))
     description_en: str = Field(sa_column=Column(Text, nullable=False))
+    # Whom the source quotes for this statement (郑建忠表示…); null where it is the reporter's own account.
+    speaker_id: int | None = Field(
+        default=None,
+        # person.id, without a foreign key: SQLite can drop a column a key uses only by copying the table, and
+        # dropping the old copy would cascade onto the citations of its rows (see migration 0008). The seed
+        # validator checks every speaker names a person, and people, like every fact, are never deleted.
+        sa_column=Column(Integer, nullable=True, index=True),
+    )
     # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
     status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
     status_reason: str | None = Field(default=None, max_length=400)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Integer, Text
+from sqlalchemy import Column, ForeignKey, Integer, Text, false
 from sqlmodel import Field, SQLModel
 
 from app.db import ExactDecimal
@@ -24,6 +24,14 @@ class Measure(SQLModel, table=True):
     place_id: int = Field(sa_column=Column(Integer, ForeignKey("place.id", ondelete="RESTRICT"), nullable=False))
     summary_zh: str = Field(sa_column=Column(Text, nullable=False))
     summary_en: str = Field(sa_column=Column(Text, nullable=False))
+    # Whom the source quotes for this statement (郑建忠表示…); null where it is the reporter's own account.
+    speaker_id: int | None = Field(
+        default=None,
+        # person.id, without a foreign key: SQLite can drop a column a key uses only by copying the table, and
+        # dropping the old copy would cascade onto the citations of its rows (see migration 0008). The seed
+        # validator checks every speaker names a person, and people, like every fact, are never deleted.
+        sa_column=Column(Integer, nullable=True, index=True),
+    )
     # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.
     status: str = Field(default="active", max_length=12, sa_column_kwargs={"server_default": "active"})
     status_reason: str | None = Field(default=None, max_length=400)
@@ -45,6 +53,8 @@ class Metric(SQLModel, table=True):
     unit_multiplier: int = 0
     value_base: Decimal = Field(sa_column=Column(ExactDecimal, nullable=False))
     comparator: str = Field(default="eq", max_length=10)
+    # A goal (打造…百亿级产业集群), not a measured value: its comparator is usually `magnitude`, a size class.
+    target: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     counted_zh: str = Field(sa_column=Column(Text, nullable=False))
     counted_en: str = Field(sa_column=Column(Text, nullable=False))
     # A fact is never deleted: one dropped from the seed files (later: retracted) stays, deprecated, at its URL.

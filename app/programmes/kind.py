@@ -11,5 +11,5 @@ KIND = FactKind(
     name="programme", plural="programmes", noun="programme", model=Programme, item_schema=ProgrammeOut,
     render=render_programmes, title=lambda doc: doc["name"], cited_by="programme_id", params=ProgrammeParams,
     search_rank=3, search_fields=(("name", 5), ("summary", 3)), seed_file="programmes.yaml", seed_schema=ProgrammeIn,
-    references=(("place", "place"),),
+    references=(("place", "place"), ("speaker", "person")),
 )

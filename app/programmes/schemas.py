@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Status, StatusReason
+from app.api.schemas import Citations, LocalizedText, PlaceRef, SelfUrl, Speaker, Status, StatusReason
 from app.models.enums import ProgrammeKind
 
 
@@ -14,6 +14,7 @@ class ProgrammeOut(BaseModel):
     kind: ProgrammeKind
     place: PlaceRef
     summary: LocalizedText
+    speaker: Speaker
     measure_count: int = Field(description="How many measures belong to it.")
     citations: Citations
     url: SelfUrl

@@ -2,8 +2,8 @@
 
 Chinese has no spaces, so a run of CJK characters is indexed as its single characters and its
 bigrams: a 1-character query looks up its character, a longer one all its bigrams, and the
-candidates are then confirmed by substring match. Latin words and numbers are indexed whole and
-matched by prefix (approv → approval, approvals). Nothing depends on a database's FTS extension.
+candidates are then confirmed by substring match. Latin words and numbers (and runs of both, 5g) are indexed
+whole and matched by prefix (approv → approval, approvals). Nothing depends on a database's FTS extension.
 """
 
 import re
@@ -11,7 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN_RE = re.compile(rf"[{_CJK}]+|[0-9]+(?:\.[0-9]+)?|[a-z]+")
+# A run of letters and digits is one token ("5g", "h1"), so "5G" is not "5" and "g" and cannot match the "50"
+# of "50%"; a decimal number stays whole ("138.1").
+_TOKEN_RE = re.compile(rf"[{_CJK}]+|[0-9]+\.[0-9]+(?![a-z])|[a-z0-9]+")
 MAX_TERM = 64
 
 

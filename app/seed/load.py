@@ -18,9 +18,9 @@ from app.facts.ranks import assign_ranks
 from app.models import Citation, DatasetState, cited_fact
 from app.registry import BY_NAME, CITED_KINDS, DOCUMENTED_KINDS, KINDS, SOURCE
 from app.search.index import rebuild_search_index
+from app.search.terms import index_terms
 from app.seed.fingerprint import source_commit
 from app.seed.validate import SeedSet
-
 
 DEPRECATED = "deprecated"
 ACTIVE = {"status": "active", "status_reason": None}  # what every fact in the files is, a reinstated one too
@@ -137,7 +137,7 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
     if state is None:
         state = DatasetState(id=1, version=0, content_sha256="", updated_at=now)
         session.add(state)
-    fmt = document_format(DOCUMENTED_KINDS)
+    fmt = read_model_format()
     if changes or state.version == 0 or state.document_format != fmt:
         # The version is what caches in every process key on: bump it only when what is served changed.
         session.flush()
@@ -157,6 +157,10 @@ def load_seed(session: Session, seed: SeedSet) -> dict[str, int]:
 
 # Seed keys that are not the fact's own values: a curator's rank, applied by app.facts.ranks with the others.
 RANK_FIELDS = frozenset({"rank", "rank_reason"})
+def read_model_format() -> str:
+    """The code that writes the read model: the documents' renderers, and the tokenizer, because the search index
+    is rebuilt with the documents and must hold the terms today's queries look up."""
+    return document_format(DOCUMENTED_KINDS, index_terms.__module__)
 
 
 def _rows(kind: FactKind, seed: SeedSet, ids: dict[str, dict[str, int]]) -> Iterator[tuple[str, dict[str, Any]]]:
