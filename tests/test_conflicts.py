@@ -23,7 +23,7 @@ from conflict_seed import (
     TOWN_REASON,
     write_conflict_seed,
 )
-from conftest import client_for, fresh_database, migrate_and_seed
+from conftest import SEED_DIR, client_for, fresh_database, migrate_and_seed
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -35,6 +35,8 @@ from app.seed.validate import SeedError, read_seed
 from app.seed.yamlio import dump_yaml, read_yaml
 
 SAME_OBSERVATION = "for the same indicator, place and period"
+# The bulletin's town event is appended second after the seed's events: its entry number in messages.
+TOWN_ENTRY = len(read_yaml(SEED_DIR / "events.yaml")) + 2
 LATEST = f"cites the most recently published source (2021-03-01) of the 2 facts {SAME_OBSERVATION}"
 AS_OF_REASON = ("cannot be combined with as_of: a release is served whole, every fact with the rank it had "
                 "(each document gives it)")
@@ -263,7 +265,7 @@ def test_two_curator_preferred_facts_for_one_event_are_refused(tmp_path: Path) -
 
 def test_a_rank_without_a_reason_is_refused(tmp_path: Path) -> None:
     problems = _seed_problems(tmp_path, lambda e: e[BULLETIN_TOWN].update(rank_reason=None))
-    assert problems == [(f"events.yaml: entry '{BULLETIN_TOWN}' (#12): (entry): "
+    assert problems == [(f"events.yaml: entry '{BULLETIN_TOWN}' (#{TOWN_ENTRY}): (entry): "
                          "Value error, rank and rank_reason are given together: a rank says why")]
 
 
@@ -272,7 +274,7 @@ def test_same_as_must_name_the_first_recorded_event(tmp_path: Path) -> None:
     assert problems == [(f"events.yaml: entry '{BULLETIN_TOWN}': same_as '{BULLETIN_CITY}' is itself same_as "
                          f"'{SEED_CITY}': name the first recorded event")]
     problems = _seed_problems(tmp_path / "x", lambda e: e[BULLETIN_TOWN].update(same_as="no-such-event"))
-    assert problems == [f"events.yaml: entry '{BULLETIN_TOWN}' (#12): same_as 'no-such-event' points to no event"]
+    assert problems == [f"events.yaml: entry '{BULLETIN_TOWN}' (#{TOWN_ENTRY}): same_as 'no-such-event' points to no event"]
 
 
 def _fact(id_: int, slug: str) -> SimpleNamespace:
