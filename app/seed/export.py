@@ -11,15 +11,19 @@ from app.models import Citation, cited_fact
 from app.registry import KINDS, SOURCE
 from app.seed.yamlio import dump_yaml
 
+# Keys the files write only when they say something: a curator's rank and what an event is the same as.
+# (Other optional keys, such as an event's date_start_assumed or a statement's speaker, are always written.)
+OMITTED_AT_DEFAULT = frozenset({"rank", "rank_reason", "same_as"})
+
 
 def _row(schema: type, values: dict[str, Any]) -> dict[str, Any]:
     """The entry with its keys in the schema's order, dates as ISO text. A field is read by its column's name
-    and written under the seed file's key, its alias where it has one (an event's date_edtf is `edtf`). An
-    optional key at its default (no `same_as`, no curator's rank) is left out, as the files leave it out."""
+    and written under the seed file's key, its alias where it has one (an event's date_edtf is `edtf`). A key
+    of OMITTED_AT_DEFAULT at its default (no `same_as`, no curator's rank) is left out, as the files leave it out."""
     out = {}
     for name, info in schema.model_fields.items():
         value = values[name]
-        if not info.is_required() and value == info.default:
+        if name in OMITTED_AT_DEFAULT and value == info.default:
             continue
         out[info.alias or name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
