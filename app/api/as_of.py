@@ -7,19 +7,21 @@ languages asked for: for the current data that gives the live document byte for 
 A release is served whole, in key order: filters, sort keys and facets apply to the current data only.
 """
 
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import orjson
 from fastapi import Request
 from pydantic import BaseModel
-from sqlalchemy import Connection, Select, Table, func, select
+from sqlalchemy import Connection, Integer, Select, Table, bindparam, func, select
 from starlette.responses import Response
 
 from app.api.aggregates import aggregate_cache, request_version
 from app.api.links import page_url, request_path
 from app.api.negotiation import Negotiated
-from app.api.pagination import SortKey, apply_keyset, decode_cursor, encode_cursor
+from app.api.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, keyset_order, keyset_parameters
 from app.api.params import NOT_FILTERS, CollectionParams, StatusFilter
 from app.api.render import render_documents
 from app.errors import InvalidParameter, NotFound
@@ -31,9 +33,12 @@ RELEASES: Table = Release.__table__  # type: ignore[attr-defined]
 CURSOR_SCOPE = "@as_of"  # signs a release page's cursors apart from the live list's (ids differ)
 
 
+_RELEASE_VERSION = select(RELEASES.c.dataset_version).where(RELEASES.c.number == bindparam("number"))
+
+
 def release_version(connection: Connection, number: int) -> int:
     """The dataset version release `number` froze; a release that does not exist is the client's error."""
-    version = connection.execute(select(RELEASES.c.dataset_version).where(RELEASES.c.number == number)).scalar()
+    version = connection.execute(_RELEASE_VERSION, {"number": number}).scalar()
     if version is None:
         latest = connection.execute(select(func.max(RELEASES.c.number))).scalar()
         raise InvalidParameter("as_of", f"names no release: the latest is {latest}" if latest
@@ -62,15 +67,21 @@ def release_page(request: Request, connection: Connection, kind: FactKind, param
     assert params.as_of is not None
     refuse_filters(params)
     version = release_version(connection, params.as_of)
-    facts = _facts_as_of(kind, version, params.status, members)
-    keys = [SortKey(kind.key, facts.c.key, descending=False)]  # a release page's one order
+    if members is None:
+        statements = _page_statements(kind, params.status)
+    else:  # a nested list (the observations of one indicator): built for its members
+        statements = _ReleasePage.build(kind, params.status, members)
+    facts, keys = statements.facts, statements.keys
     path = request_path(request) + CURSOR_SCOPE
     after = decode_cursor(path, keys, params.cursor, facts.c.id) if params.cursor else None
+    bound = {"version": version, "limit": params.limit + 1}
     total = aggregate_cache(request).get(
         ("as_of", request_version(request, connection), kind.name, version, params.status.value, members_key),
-        lambda: connection.execute(select(func.count()).select_from(facts)).scalar_one())
-    stmt = apply_keyset(select(facts.c.document, facts.c.id, facts.c.key), keys, facts.c.id, after)
-    rows = connection.execute(stmt.limit(params.limit + 1)).all()
+        lambda: connection.execute(statements.count, bound).scalar_one())
+    if after is None:
+        rows = connection.execute(statements.first_page, bound).all()
+    else:
+        rows = connection.execute(statements.after_cursor, {**bound, **keyset_parameters(after)}).all()
     has_more = len(rows) > params.limit
     rows = rows[:params.limit]
     next_url = None
@@ -96,10 +107,41 @@ def release_item(connection: Connection, kind: FactKind, key: str, number: int, 
     return served_document(document, kind.item_schema, neg.languages)
 
 
-def _facts_as_of(kind: FactKind, version: int, status: StatusFilter, members: Select | None) -> Any:
-    """Each fact's last revision at or before `version` (id, key, document), as a subquery."""
+@dataclass(frozen=True)
+class _ReleasePage:
+    """The statements of a release page of one kind and status; the version, limit and cursor are parameters."""
+
+    facts: Any
+    keys: list[SortKey]
+    count: Select
+    first_page: Select
+    after_cursor: Select
+
+    @classmethod
+    def build(cls, kind: FactKind, status: StatusFilter, members: Select | None) -> "_ReleasePage":
+        facts = _facts_as_of(kind, status, members)
+        keys = [SortKey(kind.key, facts.c.key, descending=False)]  # a release page's one order
+        page = (select(facts.c.document, facts.c.id, facts.c.key).order_by(*keyset_order(keys, facts.c.id))
+                .limit(bindparam("limit", type_=Integer)))
+        return cls(facts, keys, select(func.count()).select_from(facts), page,
+                   page.where(*keyset_after(keys, facts.c.id)))
+
+
+# Built once per kind and status: building them on each request cost more than the rest of a release page.
+_RELEASE_PAGES: dict[tuple[str, StatusFilter], _ReleasePage] = {}
+
+
+def _page_statements(kind: FactKind, status: StatusFilter) -> _ReleasePage:
+    statements = _RELEASE_PAGES.get((kind.name, status))
+    if statements is None:
+        statements = _RELEASE_PAGES[(kind.name, status)] = _ReleasePage.build(kind, status, None)
+    return statements
+
+
+def _facts_as_of(kind: FactKind, status: StatusFilter, members: Select | None) -> Any:
+    """Each fact's last revision at or before the parameter `version` (id, key, document), as a subquery."""
     latest = (select(func.max(REVISIONS.c.id))
-              .where(REVISIONS.c.kind == kind.name, REVISIONS.c.dataset_version <= version,
+              .where(REVISIONS.c.kind == kind.name, REVISIONS.c.dataset_version <= bindparam("version", type_=Integer),
                      *([REVISIONS.c.key.in_(members)] if members is not None else []))
               .group_by(REVISIONS.c.key))
     stmt: Select = select(REVISIONS.c.id, REVISIONS.c.key, REVISIONS.c.document).where(REVISIONS.c.id.in_(latest))
@@ -110,6 +152,10 @@ def _facts_as_of(kind: FactKind, version: int, status: StatusFilter, members: Se
     return stmt.subquery("facts")
 
 
+# A revision never changes (fact_revision is append-only), so its served form is a pure function of the stored
+# text, the schema and the languages: remembered for the release pages' most recent documents. Keyed by the
+# text itself, so a process that serves several databases (the tests) never mixes them up.
+@lru_cache(maxsize=4096)
 def served_document(canonical: str, model: type[BaseModel] | None, languages: tuple[str, ...]) -> bytes:
     """A revision's document as the API serves it: the item schema's key order, the languages asked for."""
     return orjson.dumps(_localized(_in_schema_order(orjson.loads(canonical), model), languages))
@@ -120,10 +166,17 @@ def _in_schema_order(value: Any, model: type[BaseModel] | None) -> Any:
         return [_in_schema_order(v, model) for v in value]
     if not isinstance(value, dict) or model is None:
         return value
-    ordered = {name: _in_schema_order(value[name], _model_of(info.annotation))
-               for name, info in model.model_fields.items() if name in value}
+    ordered = {name: _in_schema_order(value[name], field_model)
+               for name, field_model in _fields(model) if name in value}
     ordered.update((k, v) for k, v in value.items() if k not in ordered)  # keys the schema no longer has
     return ordered
+
+
+@cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] | None], ...]:
+    """The model's fields in order, each with the model it holds: worked out once per model (reading the type
+    annotations of every field of every value was nine tenths of a release page)."""
+    return tuple((name, _model_of(info.annotation)) for name, info in model.model_fields.items())
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
