@@ -49,6 +49,11 @@ def revision_hash(prev_hash: str, row: dict[str, Any]) -> str:
         "author": row["author"], "comment": row["comment"], "created_at": timestamp(row["created_at"]),
         "dataset_version": row["dataset_version"],
     }
+    # A published proposal's reviewer and number are covered too; a seed's revisions have neither, and hash
+    # as they did before curation existed.
+    for name in ("reviewer", "proposal_id"):
+        if row.get(name) is not None:
+            content[name] = row[name]
     return hashlib.sha256((prev_hash + canonical(content)).encode()).hexdigest()
 
 

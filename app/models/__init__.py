@@ -13,6 +13,7 @@ from app.models.observation import Observation
 from app.models.person import Person
 from app.models.place import Place
 from app.models.programme import Programme
+from app.models.proposal import Proposal, ProposalReview
 from app.models.release import Release
 from app.models.revision import Revision
 from app.models.search import SearchDocument, SearchTerm
@@ -33,6 +34,8 @@ __all__ = [
     "Person",
     "Place",
     "Programme",
+    "Proposal",
+    "ProposalReview",
     "Release",
     "Revision",
     "SearchDocument",

@@ -26,6 +26,10 @@ class Revision(SQLModel, table=True):
     patch: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of the RFC 6902 operations
     document: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of the document after it
     author: str = Field(max_length=200)
+    # A published proposal's: who approved it, and the proposal (None for a seed). Hashed only when set, so
+    # the revisions written before curation keep their hashes.
+    reviewer: str | None = Field(default=None, max_length=80)
+    proposal_id: int | None = None
     comment: str = Field(default="", max_length=2000)
     created_at: dt.datetime
     dataset_version: int  # the version this change is part of
