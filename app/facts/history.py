@@ -65,6 +65,8 @@ class Change:
     comment: str
     dataset_version: int
     at: dt.datetime
+    reviewer: str | None = None  # a published proposal's approver
+    proposal_id: int | None = None
 
 
 def record_revisions(session: Session, kinds: Iterable[FactKind], change: Change) -> dict[str, int]:
@@ -114,6 +116,7 @@ class _Chain:
             "author": self.change.author, "comment": self.change.comment,
             "created_at": self.change.at.astimezone(dt.UTC),
             "dataset_version": self.change.dataset_version, "prev_hash": self.prev_hash,
+            "reviewer": self.change.reviewer, "proposal_id": self.change.proposal_id,
         }
         row["hash"] = self.prev_hash = revision_hash(self.prev_hash, row)
         self.pending.append(row)
