@@ -41,11 +41,12 @@ class AppError(Exception):
     title = "Bad request"
 
     def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, extensions: dict[str, Any] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
+        self.extensions = extensions  # RFC 9457 extension members (a 412's current ETag)
 
 
 class InvalidParameter(AppError):
@@ -75,7 +76,7 @@ class TooManyRequests(AppError):
 
 def problem(status: int, detail: str, *, type_slug: str | None = None, title: str | None = None,
             instance: str | None = None, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+            headers: dict[str, str] | None = None, extensions: dict[str, Any] | None = None) -> Response:
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + (type_slug or phrase.lower().replace(" ", "-")),
@@ -87,12 +88,13 @@ def problem(status: int, detail: str, *, type_slug: str | None = None, title: st
         body["instance"] = echoed(instance)
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
 async def _app_error(request: Request, exc: AppError) -> Response:
     return problem(exc.status, exc.detail, type_slug=exc.type_slug, title=exc.title,
-                   instance=request.url.path, errors=exc.errors, headers=exc.headers)
+                   instance=request.url.path, errors=exc.errors, headers=exc.headers, extensions=exc.extensions)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -15,6 +15,7 @@ from app.api.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.citations.router import router as citations_router
 from app.config import Settings, get_settings
 from app.conflicts.router import router as conflicts_router
+from app.curation.router import router as curation_router
 from app.db import close_sqlite_reader, make_engine
 from app.errors import install_error_handlers
 from app.events.router import router as events_router
@@ -36,7 +37,7 @@ from app.sources.router import router as sources_router
 # releases, meta.
 ROUTERS = (events_router, indicators_router, observations_router, measures_router, programmes_router,
            places_router, people_router, sources_router, citations_router, search_router, history_router,
-           releases_router, conflicts_router, meta_router)
+           releases_router, conflicts_router, meta_router, curation_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -185,7 +185,10 @@ class ResponseCache:
         gzipped = (gzip.compress(body, compresslevel=6, mtime=0)
                    if wants_gzip and len(body) >= GZIP_MIN_BYTES and not compressed else None)
         route = route_template(scope) or scope["path"]
-        return Rendered(200, headers, body, gzipped, _etag(body), route, storable=len(body) <= MAX_CACHED_BYTES)
+        # A response that says no-store (a proposal, which changes without a new dataset version) is never kept.
+        no_store = any(k == b"cache-control" and b"no-store" in v for k, v in headers)
+        return Rendered(200, headers, body, gzipped, _etag(body), route,
+                        storable=len(body) <= MAX_CACHED_BYTES and not no_store)
 
     @staticmethod
     async def _send(rendered: Rendered, fields: dict[bytes, str], send: Send) -> None:

@@ -68,6 +68,8 @@ OPENAPI_TAGS = [
                                         "ranked (preferred, normal, deprecated) with a reason; lists show the "
                                         "preferred one, `rank=all` all of them."},
     {"name": "meta", "description": "Dataset version, licence, attribution and counts."},
+    {"name": "curation", "description": "Writing: upload a source, propose a fact with its quotes, have another "
+                                        "key review it, publish it. Needs an API key (Authorize); reading does not."},
 ]
 
 

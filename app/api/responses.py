@@ -11,6 +11,13 @@ class ParameterError(BaseModel):
     in_: str | None = Field(default=None, alias="in", description="query, path, header or body.")
 
 
+class FieldError(BaseModel):
+    pointer: str = Field(description="RFC 6901 JSON Pointer to the request body field that failed.",
+                         examples=["/document/citations/0/quote"])
+    detail: str = Field(description="What is wrong with it.",
+                        examples=["is not verbatim in source 'economic-daily-2020-10-20-longgang'"])
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem document (media type application/problem+json)."""
 
@@ -21,7 +28,10 @@ class Problem(BaseModel):
     detail: str = Field(description="What went wrong with this request.",
                         examples=["Query parameter 'colour' is not a parameter of this endpoint; known: …"])
     instance: str | None = Field(default=None, description="The request path.", examples=["/v1/events"])
-    errors: list[ParameterError] | None = Field(default=None, description="Each parameter that failed, and why.")
+    errors: list[ParameterError | FieldError] | None = Field(
+        default=None, description="Each parameter that failed, and why; for a request body, each field (a JSON Pointer).")
+    current_etag: str | None = Field(default=None, description="A write refused for want of If-Match (428) or for a "
+                                     "stale one (412): the fact's current ETag, to base the change on.")
 
 
 def _problem(description: str) -> dict[str, Any]:

@@ -79,18 +79,8 @@ def record_revisions(session: Session, kinds: Iterable[FactKind], change: Change
             continue
         seen: set[str] = set()
         for batch in _document_batches(session, kind.name):
-            last = _last_documents(session, kind.name, [key for key, _ in batch])
-            for key, document in batch:
-                seen.add(key)
-                before = last.get(key)
-                deprecated = document.get("status") == "deprecated"
-                if before is None:
-                    chain.append(kind.name, key, "deprecate" if deprecated else "create", {}, document)
-                elif before[1] != document:
-                    # A fact that becomes deprecated is a deprecation; any other change (a reinstatement too)
-                    # is an update.
-                    operation = "deprecate" if deprecated and before[0] != "deprecate" else "update"
-                    chain.append(kind.name, key, operation, before[1], document)
+            seen.update(key for key, _ in batch)
+            _append_changed(session, chain, kind.name, batch)
         for key, (operation, document) in _last_of_kind(session, kind.name):
             if key not in seen and operation != "deprecate":
                 # A fact whose row is gone (deleted before facts had a status): its history says so and keeps
@@ -99,6 +89,33 @@ def record_revisions(session: Session, kinds: Iterable[FactKind], change: Change
                 chain.append(kind.name, key, "deprecate", document, deprecated)
         chain.flush()
     return dict(chain.counts)
+
+
+def record_fact_revisions(session: Session, kind: str, keys: Iterable[str], change: Change) -> dict[str, int]:
+    """Append a revision for each of these facts whose document differs from its last revision's: a curation
+    write, which knows which facts it touched, need not compare the whole dataset."""
+    prev_hash = session.execute(select(REVISIONS.c.hash).order_by(REVISIONS.c.id.desc()).limit(1)).scalar()
+    chain = _Chain(session, prev_hash or GENESIS, change)
+    keys = sorted(set(keys))
+    rows = session.execute(select(DOCUMENTS.c.key, DOCUMENTS.c.json_zh_en)
+                           .where(DOCUMENTS.c.kind == kind, DOCUMENTS.c.key.in_(keys)).order_by(DOCUMENTS.c.key)).all()
+    _append_changed(session, chain, kind, [(key, orjson.loads(document)) for key, document in rows])
+    chain.flush()
+    return dict(chain.counts)
+
+
+def _append_changed(session: Session, chain: "_Chain", kind: str, batch: list[tuple[str, dict]]) -> None:
+    """Append a revision for each (key, document) that differs from the fact's last revision."""
+    last = _last_documents(session, kind, [key for key, _ in batch])
+    for key, document in batch:
+        before = last.get(key)
+        deprecated = document.get("status") == "deprecated"
+        if before is None:
+            chain.append(kind, key, "deprecate" if deprecated else "create", {}, document)
+        elif before[1] != document:
+            # A fact that becomes deprecated is a deprecation; any other change (a reinstatement too) is an update.
+            operation = "deprecate" if deprecated and before[0] != "deprecate" else "update"
+            chain.append(kind, key, operation, before[1], document)
 
 
 class _Chain:

@@ -12,18 +12,23 @@ from app.search.terms import index_terms, normalize
 QUOTE_WEIGHT = 1
 
 
-def _documents(session: Session) -> Iterator[tuple[str, str, str, int, str]]:
+def _documents(session: Session, only: dict[str, set[str]] | None = None) -> Iterator[tuple[str, str, str, int, str]]:
     """(type, slug, field, weight, text) of every fact, a fact's documents together: what its kind indexes
-    before its fields, its fields in each language, the quotes of its citations, what it indexes after."""
+    before its fields, its fields in each language, the quotes of its citations, what it indexes after.
+    `only`: the keys of each kind to index (a curation write's facts), instead of every fact."""
     quotes: dict[tuple[str, int], list[str]] = {}
     for c in session.exec(select(Citation).order_by(Citation.id)).all():
         quotes.setdefault(cited_fact(c), []).append(c.quote)
 
     for kind in SEARCHED_KINDS:
+        if only is not None and not only.get(kind.name):
+            continue
         before = _by_slug(kind.search_before(session)) if kind.search_before else {}
         after = _by_slug(kind.search_after(session)) if kind.search_after else {}
-        for row in session.exec(select(kind.model).where(kind.model.status == "active")  # type: ignore[attr-defined]
-                                .order_by(kind.model.id)).all():
+        rows = select(kind.model).where(kind.model.status == "active")  # type: ignore[attr-defined]
+        if only is not None:
+            rows = rows.where(getattr(kind.model, kind.key).in_(only[kind.name]))
+        for row in session.exec(rows.order_by(kind.model.id)).all():
             slug = getattr(row, kind.key)
             for field, weight, text in before.get(slug, []):
                 yield kind.name, slug, field, weight, text
@@ -54,8 +59,30 @@ def rebuild_search_index(session: Session) -> int:
     """
     session.execute(delete(SearchTerm))
     session.execute(delete(SearchDocument))
+    return _insert(session, _documents(session))
+
+
+def reindex_facts(session: Session, facts: dict[str, set[str]]) -> int:
+    """Replace the index entries of these facts (kind name → keys), as a rebuild would write them."""
+    for kind, keys in facts.items():
+        if keys:
+            old = session.execute(select(SearchDocument.id, SearchDocument.text)
+                                  .where(SearchDocument.doc_type == kind, SearchDocument.doc_slug.in_(keys))).all()
+            # A term row is found by its primary key (term, document): the terms are those the same tokenizer
+            # made of the same text (a new tokenizer rebuilds the whole index at start-up).
+            for document_id, text in old:
+                terms = sorted(index_terms(normalize(text)))
+                if terms:
+                    session.execute(delete(SearchTerm).where(SearchTerm.document_id == document_id,
+                                                             SearchTerm.term.in_(terms)))
+            if old:
+                session.execute(delete(SearchDocument).where(SearchDocument.id.in_([i for i, _ in old])))
+    return _insert(session, _documents(session, facts))
+
+
+def _insert(session: Session, rows: Iterator[tuple[str, str, str, int, str]]) -> int:
     documents = [{"doc_type": doc_type, "doc_slug": slug, "field": field, "weight": weight, "text": text}
-                 for doc_type, slug, field, weight, text in _documents(session)]
+                 for doc_type, slug, field, weight, text in rows]
     if not documents:
         return 0
     ids = session.execute(insert(SearchDocument).returning(SearchDocument.id, sort_by_parameter_order=True),

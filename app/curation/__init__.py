@@ -1,0 +1,1 @@
+"""The curation API: sources uploaded, facts proposed, reviewed by someone else, and published."""

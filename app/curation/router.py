@@ -1,0 +1,130 @@
+"""HTTP for the curation API: POST /v1/sources, /v1/proposals and a proposal's reviews and publication.
+
+Every route here writes, so every one needs a key with its scope (app.keys.auth) and none is cached: the
+handlers are plain functions (run in the thread pool) over their own write transactions.
+"""
+
+from typing import Annotated, Literal
+
+from urllib.parse import urlencode
+
+from fastapi import Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from app.curation import service
+from app.api.negotiation import accepts_media, field_value
+from app.api.params import NoParams
+from app.api.responses import Problem
+from app.api.routing import ResourceRouter
+from app.curation.schemas import (
+    ProposalIn,
+    ProposalOut,
+    ProposalPage,
+    ProposalQuery,
+    ReviewIn,
+    SourceCreated,
+    SourceUpload,
+)
+from app.errors import NotAcceptable
+from app.keys.auth import require
+from app.keys.service import Caller
+from app.registry import SOURCE
+
+router = ResourceRouter(tags=["curation"])
+NO_STORE = {"Cache-Control": "no-store"}
+_WHY = {
+    400: "An unknown parameter.", 406: "Proposals are served as JSON only.", 401: "No API key, or one that is malformed, unknown, revoked or expired.",
+    403: "The key lacks the route's scope (or reviews its own proposal).", 404: "No such proposal or fact.",
+    409: "The slug is taken, or the proposal is not in a state that allows this.",
+    412: "The fact changed since the If-Match ETag; `current_etag` is the one to base a change on.",
+    413: "The request body is larger than this server accepts.",
+    422: "The request fails a check; `errors` points at each field (RFC 6901 JSON Pointer).",
+    428: "An update or deprecation needs If-Match.", 429: "Too many writes from this key; see Retry-After.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict]:
+    return {status: {"model": Problem, "description": _WHY[status],
+                     "content": {"application/problem+json": {}}} for status in statuses}
+
+
+WRITE_ERRORS = problem_responses(401, 403, 409, 413, 422, 429)
+
+
+def _action(request: Request) -> str:
+    return f"{request.method} {getattr(request.scope.get('route'), 'path', request.url.path)}"
+
+
+@router.post("/sources", status_code=201, response_model=SourceCreated, summary="Upload a source", responses=WRITE_ERRORS,
+             description="Store a new source — its metadata and the text facts will quote — and publish it at "
+                         "`/v1/sources/{slug}`. The body is stored NFC-normalised and its SHA-256 published. "
+                         "Scope `propose`.")
+def upload_source(request: Request, body: SourceUpload,
+                  caller: Annotated[Caller, require("propose")]) -> JSONResponse:
+    slug = service.upload_source(request.app.state.engine, caller, body, _action(request))
+    url = SOURCE.url(slug)
+    return JSONResponse({"slug": slug, "url": url}, status_code=201, headers={"Location": url, **NO_STORE})
+
+
+@router.post("/proposals", status_code=201, response_model=ProposalOut, summary="Propose a change to a fact",
+             responses={**WRITE_ERRORS, **problem_responses(404, 412, 428)},
+             description="Create, update or deprecate one fact. The document passes the checks every seed "
+                         "file entry passes (quotes verbatim in their source at their offsets, numbers in their "
+                         "quotes, references that resolve, English with every Chinese field); each problem is a "
+                         "JSON Pointer in the 422's `errors`. An update or deprecation sends `If-Match` with the "
+                         "ETag of the fact's `GET` (428 without it, 412 when the fact has changed since). "
+                         "Scope `propose`.")
+def create_proposal(request: Request, body: ProposalIn, caller: Annotated[Caller, require("propose")],
+                    if_match: Annotated[str | None, Header(description="The ETag of the fact it is based on.")] = None
+                    ) -> JSONResponse:
+    out = service.propose(request.app.state.engine, caller, body, if_match, _action(request))
+    return JSONResponse(out, status_code=201, headers={"Location": out["url"], **NO_STORE})
+
+
+def _json_only(request: Request) -> None:
+    accept = field_value(request.scope["headers"], b"accept")
+    if not accepts_media(accept, "application/json"):
+        raise NotAcceptable(f"Proposals are served as application/json only, not {(accept or '')[:100]}.")
+
+
+@router.get("/proposals", response_model=ProposalPage, summary="List proposals",
+            responses=problem_responses(400, 406, 422),
+            description="Proposals in the order they were made, filtered by status, kind or author. Public, like "
+                        "the facts; never cached, since a proposal changes without a new dataset version.")
+def list_proposals(request: Request, params: Annotated[ProposalQuery, Query()]) -> JSONResponse:
+    _json_only(request)
+    items, last = service.list_proposals(request.app.state.engine, status=params.status, kind=params.kind,
+                                         author=params.author, after=params.after, limit=params.limit)
+    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "after"])
+    here = f"/v1/proposals{'?' + request.url.query if request.url.query else ''}"
+    next_url = f"/v1/proposals?{kept + '&' if kept else ''}after={last}" if last is not None else None
+    return JSONResponse({"data": items, "links": {"self": here, "next": next_url}}, headers=NO_STORE)
+
+
+@router.get("/proposals/{proposal_id}", response_model=ProposalOut, summary="Get one proposal",
+            responses=problem_responses(400, 404, 406, 422),
+            description="A proposal, its document and its reviews.")
+def get_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                 params: Annotated[NoParams, Query()]) -> JSONResponse:
+    _json_only(request)
+    return JSONResponse(service.get_proposal(request.app.state.engine, proposal_id), headers=NO_STORE)
+
+
+@router.post("/proposals/{proposal_id}/reviews", status_code=201, response_model=ProposalOut,
+             summary="Approve or reject a proposal", responses={**WRITE_ERRORS, **problem_responses(404)},
+             description="Scope `review`. The key that made the proposal cannot review it (403).")
+def review_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: ReviewIn,
+                    caller: Annotated[Caller, require("review")]) -> JSONResponse:
+    out = service.review(request.app.state.engine, caller, proposal_id, body, _action(request))
+    return JSONResponse(out, status_code=201, headers=NO_STORE)
+
+
+@router.post("/proposals/{proposal_id}/publish", response_model=ProposalOut, summary="Publish an approved proposal",
+             responses={**WRITE_ERRORS, **problem_responses(404, 412)},
+             description="Scope `publish`. Writes the fact, its revision (author and reviewer), its documents and "
+                         "search entries, and a new dataset version, in one transaction. 412 when the fact "
+                         "changed after the proposal was based on it.")
+def publish_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                     caller: Annotated[Caller, require("publish")]) -> JSONResponse:
+    out = service.publish(request.app.state.engine, caller, proposal_id, _action(request))
+    return JSONResponse(out, headers=NO_STORE)
