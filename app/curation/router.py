@@ -15,6 +15,7 @@ from app.curation import service
 from app.api.negotiation import accepts_media, field_value
 from app.api.params import NoParams
 from app.api.responses import Problem
+from app.api.routes import route_template
 from app.api.routing import ResourceRouter
 from app.curation.schemas import (
     ProposalIn,
@@ -52,7 +53,8 @@ WRITE_ERRORS = problem_responses(401, 403, 409, 413, 422, 429)
 
 
 def _action(request: Request) -> str:
-    return f"{request.method} {getattr(request.scope.get('route'), 'path', request.url.path)}"
+    """What the audit log calls the request: its method and route template (`POST /v1/proposals/{proposal_id}/publish`)."""
+    return f"{request.method} {route_template(request.scope) or request.url.path}"
 
 
 @router.post("/sources", status_code=201, response_model=SourceCreated, summary="Upload a source", responses=WRITE_ERRORS,

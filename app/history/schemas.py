@@ -19,9 +19,14 @@ class RevisionOut(BaseModel):
         description="RFC 6902 JSON Patch from the fact's previous document (`{}` before it was created) to its "
                     "document after this revision, both as `lang=all` serves it.",
         examples=[[{"op": "replace", "path": "/summary/en", "value": "Approvals take one seal."}]])
-    author: str = Field(description="Who made the change. A seed: the seed files' sha256 and the code's git commit.",
+    author: str = Field(description="Who made the change. A seed: the seed files' sha256 and the code's git commit; "
+                                    "the API: `key:` and the proposing key's name.",
                         examples=["seed sha256:0721…fb51 git:e09c5f5…"])
     comment: str = Field(description="Why.", examples=["seed"])
+    reviewer: str | None = Field(default=None, description="Who approved it: the reviewing key of a published "
+                                 "proposal (null for a seed or a source upload).", examples=["key:research-desk-bob"])
+    proposal: str | None = Field(default=None, description="The proposal it published, if any.",
+                                 examples=["/v1/proposals/12"])
     created_at: str = Field(description="When, UTC (ISO 8601).", examples=["2026-11-30T19:48:08.486537Z"])
     dataset_version: int = Field(description="The dataset version this change is part of (`since` counts these).",
                                  examples=[1])

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
+from app.api.routes import route_template
 from app.audit.log import record_refusal
 from app.errors import AppError
 from app.keys.service import SCOPES, Caller, Refused, authenticate
@@ -51,7 +52,7 @@ def require(scope: str) -> Any:
 
     def check(request: Request, _: Annotated[Any, Depends(BEARER)]) -> Caller:
         engine = request.app.state.engine
-        route = getattr(request.scope.get("route"), "path", request.url.path)
+        route = route_template(request.scope) or request.url.path  # the full template, /v1 included
         action = f"{request.method} {route}"
 
         def refuse(error: AppError, actor: str, outcome: str) -> AppError:
