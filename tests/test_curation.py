@@ -2,6 +2,7 @@
 publish it — and everything a reader sees move with it, exactly as a full rebuild would have it."""
 
 import copy
+import datetime as dt
 import hashlib
 import unicodedata
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.facts.documents import rebuild_documents
 from app.facts.history import verify_history
+from app.ingest.candidates import find_candidates
 from app.keys.service import create_key
 from app.registry import DOCUMENTED_KINDS
 from app.search.index import rebuild_search_index
@@ -348,3 +350,28 @@ def test_nothing_is_half_written_when_a_publish_fails(curated: tuple, monkeypatc
 
 def approve_and_publish_again(client: TestClient, keys: dict, proposal_id: int) -> Any:
     return client.post(f"/v1/proposals/{proposal_id}/publish", headers=keys["carol"])
+
+
+def test_candidates_of_a_stored_source_are_the_ingest_commands_and_propose_as_they_are(curated: tuple) -> None:
+    client, keys, _ = curated
+    response = client.post(f"/v1/sources/{SOURCE}/candidates", headers=keys["alice"])
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+    found = response.json()
+    body = client.get(f"/v1/sources/{SOURCE}/body").text
+    assert (found["source"], found["published"]) == (SOURCE, "2020-10-20")
+    assert found["sha256"] == hashlib.sha256(body.encode()).hexdigest()
+    assert [{k: v for k, v in c.items() if k != "citation"} for c in found["candidates"]] == \
+        find_candidates(body, dt.date(2020, 10, 20))
+    for candidate in found["candidates"]:
+        citation = candidate["citation"]
+        assert body[citation["start"]:citation["end"]] == citation["quote"] == candidate["quote"]
+    licensing = next(c for c in found["candidates"] if c["kind"] == "number" and c["value"] == "1129")
+    assert (licensing["unit_zh"], licensing["value_base"], licensing["comparator"]) == ("项", "1129", "eq")
+
+    # A person quoted by a candidate's clause: the citation goes into a proposal unchanged.
+    name = next(c for c in found["candidates"] if c["kind"] == "name")
+    document = {"slug": "candidate-test", "name": {"zh": "测试", "en": "Test"}, "role": {"zh": "测试", "en": "Test"},
+                "citations": [name["citation"]]}
+    assert propose(client, keys, "create", "candidate-test", document, kind="person").status_code == 201
+    assert client.post("/v1/sources/no-such-source/candidates", headers=keys["alice"]).status_code == 404
+    assert client.post(f"/v1/sources/{SOURCE}/candidates", headers=keys["bob"]).status_code == 403

@@ -20,9 +20,10 @@ from app.keys.service import SCOPES, create_key, revoke_key
 
 SOURCE = "economic-daily-2020-10-20-longgang"
 QUOTE, START, END = "龙港市委书记郑建忠表示", 1031, 1042  # a person's citation that passes the checks
-SCOPE_OF = {"POST /v1/sources": "propose", "POST /v1/proposals": "propose",
+SCOPE_OF = {"POST /v1/sources": "propose", "POST /v1/sources/{slug}/candidates": "propose",
+            "POST /v1/proposals": "propose",
             "POST /v1/proposals/{id}/reviews": "review", "POST /v1/proposals/{id}/publish": "publish"}
-SUCCESS = {"POST /v1/sources": 201, "POST /v1/proposals": 201, "POST /v1/proposals/{id}/reviews": 201,
+SUCCESS = {"POST /v1/sources": 201, "POST /v1/sources/{slug}/candidates": 200, "POST /v1/proposals": 201, "POST /v1/proposals/{id}/reviews": 201,
            "POST /v1/proposals/{id}/publish": 200}
 
 
@@ -98,6 +99,9 @@ class Calls:
                 "slug": f"matrix-source-{n}", "title": {"zh": "标题", "en": "Title"},
                 "publisher": {"zh": "测试", "en": "Test"}, "published_on": "2021-01-01", "body": f"正文{n}"})
 
+        def candidates(headers: dict[str, str]) -> Any:
+            return self.client.post(f"/v1/sources/{SOURCE}/candidates", headers=headers)
+
         def proposals(headers: dict[str, str]) -> Any:
             return self.client.post("/v1/proposals", headers=headers, json=self._person())
 
@@ -108,7 +112,8 @@ class Calls:
         def publish(headers: dict[str, str]) -> Any:
             return self.client.post(f"/v1/proposals/{self._proposal(True)}/publish", headers=headers)
 
-        return {"POST /v1/sources": sources, "POST /v1/proposals": proposals,
+        return {"POST /v1/sources": sources, "POST /v1/sources/{slug}/candidates": candidates,
+                "POST /v1/proposals": proposals,
                 "POST /v1/proposals/{id}/reviews": reviews, "POST /v1/proposals/{id}/publish": publish}[name]
 
 

@@ -18,6 +18,7 @@ from app.api.responses import Problem
 from app.api.routes import route_template
 from app.api.routing import ResourceRouter
 from app.curation.schemas import (
+    CandidateSet,
     ProposalIn,
     ProposalOut,
     ProposalPage,
@@ -66,6 +67,16 @@ def upload_source(request: Request, body: SourceUpload,
     slug = service.upload_source(request.app.state.engine, caller, body, _action(request))
     url = SOURCE.url(slug)
     return JSONResponse({"slug": slug, "url": url}, status_code=201, headers={"Location": url, **NO_STORE})
+
+
+@router.post("/sources/{slug}/candidates", response_model=CandidateSet, summary="Find candidate facts in a source",
+             responses={**problem_responses(401, 403, 404, 413, 422, 429)},
+             description="Every number, date and named measure in a stored source's body, parsed exactly (exact "
+                         "decimal, unit and 亿/万 multiplier, comparator, period; dates resolved against the "
+                         "publication date, with their precision), each with a verbatim quote and its offsets "
+                         "and a `citation` ready for a proposal's document. Writes nothing. Scope `propose`.")
+def source_candidates(request: Request, slug: str, caller: Annotated[Caller, require("propose")]) -> JSONResponse:
+    return JSONResponse(service.source_candidates(request.app.state.engine, slug), headers=NO_STORE)
 
 
 @router.post("/proposals", status_code=201, response_model=ProposalOut, summary="Propose a change to a fact",

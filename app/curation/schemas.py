@@ -119,3 +119,20 @@ class SourceCreated(BaseModel):
     slug: str = Field(description="The new source's id.", examples=["xinhua-2021-03-01-longgang"])
     url: str = Field(description="Its URL.", examples=["/v1/sources/xinhua-2021-03-01-longgang"])
 
+
+
+class CandidateSet(BaseModel):
+    """What `python -m app ingest --format json` prints, for a stored source."""
+
+    source: str = Field(description="The source's slug.", examples=["economic-daily-2020-10-20-longgang"])
+    url: str = Field(description="The source's URL.", examples=["/v1/sources/economic-daily-2020-10-20-longgang"])
+    sha256: str = Field(description="SHA-256 of the body the offsets index into (the source's body_sha256).")
+    published: str = Field(description="The publication date relative dates were resolved against.",
+                           examples=["2020-10-20"])
+    candidates: list[dict[str, Any]] = Field(
+        description="Each candidate: `kind` (number, date, name), `quote`, `start`, `end` (body[start:end] == quote), "
+                    "what was found, and `citation` ({source, quote, start, end}) to put in a proposal.",
+        examples=[[{"kind": "number", "quote": "集中梳理许可事项1129项", "start": 1607, "end": 1620, "value": "1129",
+                    "unit_zh": "项", "unit_multiplier": 0, "value_base": "1129", "comparator": "eq",
+                    "citation": {"source": "economic-daily-2020-10-20-longgang", "quote": "集中梳理许可事项1129项",
+                                 "start": 1607, "end": 1620}}]])

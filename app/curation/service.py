@@ -24,6 +24,7 @@ from app.curation.write import add_source, deprecate, fact_row, lock_dataset, re
 from app.errors import AppError, NotFound
 from app.facts.history import Change, canonical, timestamp
 from app.facts.kind import FactKind
+from app.ingest.candidates import find_candidates
 from app.keys.service import Caller
 from app.models import FactDocument, Proposal, ProposalReview, Source
 from app.registry import BY_NAME, SOURCE
@@ -83,6 +84,20 @@ def upload_source(engine: Engine, caller: Caller, upload: SourceUpload, action: 
         record(session.connection(), actor(caller), action, SOURCE.url(row.slug), f"201 version {state.version}")
         session.commit()
     return upload.slug
+
+
+def source_candidates(engine: Engine, slug: str) -> dict[str, Any]:
+    """The ingest candidates of a stored source, each with the citation a proposal would carry."""
+    with Session(engine) as session:
+        source = session.execute(select(Source).where(Source.slug == slug)).scalars().first()
+        if source is None:
+            raise NotFound(f"There is no source '{slug}'.")
+        candidates = find_candidates(source.body, source.published_on)
+    for candidate in candidates:
+        candidate["citation"] = {"source": slug, "quote": candidate["quote"], "start": candidate["start"],
+                                 "end": candidate["end"]}
+    return {"source": slug, "url": SOURCE.url(slug), "sha256": source.body_sha256,
+            "published": source.published_on.isoformat(), "candidates": candidates}
 
 
 # --- proposals -----------------------------------------------------------------------------------------
