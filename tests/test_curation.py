@@ -375,3 +375,31 @@ def test_candidates_of_a_stored_source_are_the_ingest_commands_and_propose_as_th
     assert propose(client, keys, "create", "candidate-test", document, kind="person").status_code == 201
     assert client.post("/v1/sources/no-such-source/candidates", headers=keys["alice"]).status_code == 404
     assert client.post(f"/v1/sources/{SOURCE}/candidates", headers=keys["bob"]).status_code == 403
+
+
+def test_an_article_goes_from_upload_to_a_published_fact_through_its_candidates(curated: tuple) -> None:
+    """Issue 12's path: upload a source → its candidates → a proposal made of them → review → publish."""
+    client, keys, url = curated
+    assert upload(client, keys).status_code == 201
+    found = client.post(f"/v1/sources/{NEW_SOURCE}/candidates", headers=keys["alice"]).json()["candidates"]
+    reform = next(c for c in found if c["kind"] == "name" and c["names"] == "reform")
+    count = next(c for c in found if c["kind"] == "number" and c["role"] == "level")
+    metric = {key: count[key] for key in ("value", "unit", "unit_zh", "unit_multiplier", "value_base", "comparator")}
+    document = {
+        "slug": "one-thing-integrated-reform", "category": "public_services", "kind": "reform", "programme": None,
+        "place": "longgang", "speaker": None, "name": {"zh": reform["term"], "en": "“One thing” integrated reform"},
+        "summary": {"zh": reform["quote"], "en": "The city rolls out the “one thing” integrated reform."},
+        "citations": [reform["citation"]],
+        "metrics": [{"slug": "one-thing-new-market-entities", **metric, "target": False,
+                     "counted": {"zh": "新增市场主体", "en": "New market entities"}, "citations": [count["citation"]]}],
+    }
+    proposal = propose(client, keys, "create", "one-thing-integrated-reform", document)
+    assert proposal.status_code == 201, proposal.text
+    assert approve_and_publish(client, keys, proposal.json()["id"]).status_code == 200
+    fact = client.get("/v1/measures/one-thing-integrated-reform").json()
+    assert fact["name"]["zh"] == "“一件事”集成改革"
+    assert fact["citations"][0] | {"source_url": None} == {**reform["citation"], "source_url": None}
+    assert {k: fact["metrics"][0][k] for k in metric} == {
+        "value": "1.2", "unit": "household", "unit_zh": "万户", "unit_multiplier": 4, "value_base": "12000",
+        "comparator": "eq"}
+    assert_read_model_is_a_rebuild(url)
