@@ -47,6 +47,7 @@ class AppError(Exception):
         self.errors = errors
         self.headers = headers or {}
         self.extensions = extensions  # RFC 9457 extension members (a 412's current ETag)
+        self.audited = False  # already in the audit log (a refused credential)
 
 
 class InvalidParameter(AppError):

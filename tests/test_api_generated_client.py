@@ -39,7 +39,9 @@ ARGUMENTS: dict[str, dict[str, str]] = {
     "/v1/releases/{number}/datapackage.zip": {"number": 1},
 }
 # The seed data has one source, so nothing to disagree: these lists are empty there (parsed with data below).
-EMPTY_ON_THE_SEED_DATA = {"/v1/conflicts"}
+EMPTY_ON_THE_SEED_DATA = {"/v1/conflicts", "/v1/proposals"}
+# Nothing of it exists on the seed data (no proposal has been made): tests/test_curation.py reads one.
+NOT_ON_THE_SEED_DATA = {"/v1/proposals/{proposal_id}"}
 # Each fact's history is under its item's URL, with the same path parameter.
 ARGUMENTS |= {f"{path}/history": arguments for path, arguments in ARGUMENTS.items() if path.count("/") == 3
               and path.endswith("}")}
@@ -86,8 +88,8 @@ def endpoint_modules(package: ModuleType) -> dict[str, ModuleType]:
     found: dict[str, ModuleType] = {}
     for info in pkgutil.walk_packages(api.__path__, f"{api.__name__}."):
         module = importlib.import_module(info.name)
-        if not hasattr(module, "sync_detailed"):
-            continue
+        if not hasattr(module, "sync_detailed") or '"method": "get"' not in inspect.getsource(module._get_kwargs):
+            continue  # the write routes' functions take a body: tests/test_curation.py drives those routes
         # Given each required parameter as its own placeholder, _get_kwargs gives back the path template.
         required = [name for name, p in inspect.signature(module._get_kwargs).parameters.items()
                     if p.default is inspect.Parameter.empty]
@@ -120,6 +122,8 @@ def test_every_get_operation_parses_into_its_typed_model(spec: dict[str, Any], p
     api_client = typed_client(package, client)
     offenders: list[str] = []
     for path, module in sorted(endpoint_modules(package).items()):
+        if path in NOT_ON_THE_SEED_DATA:
+            continue
         arguments = ARGUMENTS.get(path, {})
         response = module.sync_detailed(client=api_client, **arguments)
         assert response.status_code == 200, (path, response.status_code, response.content[:500])

@@ -294,9 +294,30 @@ def test_every_write_is_audited_without_secrets(curated: tuple) -> None:
     ]
     assert rows[0][3].startswith("201 version ") and rows[3][3].startswith("200 published /v1/measures/")
     assert rows[4] == ("anonymous", "POST /v1/sources", "/v1/sources", "401 no credentials")
+    assert len(rows) == 5  # a refused credential is recorded once
     for header in keys.values():
         secret = header["Authorization"].split()[1]
         assert secret not in stored and secret[17:] not in stored
+
+
+def test_every_refused_write_is_audited(curated: tuple) -> None:
+    client, keys, url = curated
+    assert propose(client, keys, "create", "x-1", with_change(lambda d: d.update(slug="x-1"))).status_code == 422
+    assert propose(client, keys, "update", MEASURE, new_measure(MEASURE)).status_code == 428
+    assert client.post("/v1/proposals", headers=keys["alice"], json={"kind": "measure"}).status_code == 422
+    own = propose(client, keys, "create", "mine", None, who="dave")
+    assert own.status_code == 422
+    assert client.post("/v1/proposals/77/publish", headers=keys["carol"]).status_code == 404
+    engine = make_engine(Settings(database_url=url))
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.execute(text(
+            "SELECT actor, action, outcome FROM audit_event WHERE actor <> 'cli' ORDER BY id"))]
+    engine.dispose()
+    assert [(actor, action, outcome.split(" ", 1)[0]) for actor, action, outcome in rows] == [
+        ("key:alice", "POST /v1/proposals", "422"), ("key:alice", "POST /v1/proposals", "428"),
+        ("key:alice", "POST /v1/proposals", "422"), ("key:dave", "POST /v1/proposals", "422"),
+        ("key:carol", "POST /v1/proposals/{proposal_id}/publish", "404")]
+    assert rows[0][2].startswith("422 The measure does not pass the checks every fact passes: /document/citations/0/source")
 
 
 def assert_read_model_is_a_rebuild(url: str) -> None:

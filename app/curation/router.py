@@ -4,11 +4,15 @@ Every route here writes, so every one needs a key with its scope (app.keys.auth)
 handlers are plain functions (run in the thread pool) over their own write transactions.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+from collections.abc import Callable, Coroutine
 from urllib.parse import urlencode
 
-from fastapi import Header, Path, Query, Request
+from fastapi import Header, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 from fastapi.responses import JSONResponse
 
 from app.curation import service
@@ -16,23 +20,47 @@ from app.api.negotiation import accepts_media, field_value
 from app.api.params import NoParams
 from app.api.responses import Problem
 from app.api.routes import route_template
-from app.api.routing import ResourceRouter
+from app.api.routing import QueryModelRoute, ResourceRouter
+from app.api.schemas import Page
+from app.audit.log import record_refusal
 from app.curation.schemas import (
     CandidateSet,
     ProposalIn,
     ProposalOut,
-    ProposalPage,
     ProposalQuery,
     ReviewIn,
     SourceCreated,
     SourceUpload,
 )
-from app.errors import NotAcceptable
+from app.errors import AppError, NotAcceptable
 from app.keys.auth import require
 from app.keys.service import Caller
 from app.registry import SOURCE
 
-router = ResourceRouter(tags=["curation"])
+class AuditedRoute(QueryModelRoute):
+    """A write route whose every refusal is in the audit log: a bad body, a failed check, a stale If-Match,
+    a proposal in the wrong state (a refused credential is recorded where it is refused, in app.keys.auth)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def audited(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (AppError, RequestValidationError, HTTPException) as exc:
+                if request.method != "GET" and not getattr(exc, "audited", False):
+                    caller = getattr(request.state, "caller", None)
+                    status = getattr(exc, "status", None) or getattr(exc, "status_code", 422)
+                    why = getattr(exc, "detail", None) if isinstance(exc, AppError) else "invalid request body"
+                    await run_in_threadpool(record_refusal, request.app.state.engine,
+                                            f"key:{caller.name}" if caller else "anonymous", _action(request),
+                                            request.url.path, f"{status} {why}")
+                raise
+
+        return audited
+
+
+router = ResourceRouter(tags=["curation"], route_class=AuditedRoute)
 NO_STORE = {"Cache-Control": "no-store"}
 _WHY = {
     400: "An unknown parameter.", 406: "Proposals are served as JSON only.", 401: "No API key, or one that is malformed, unknown, revoked or expired.",
@@ -100,18 +128,19 @@ def _json_only(request: Request) -> None:
         raise NotAcceptable(f"Proposals are served as application/json only, not {(accept or '')[:100]}.")
 
 
-@router.get("/proposals", response_model=ProposalPage, summary="List proposals",
+@router.get("/proposals", response_model=Page[ProposalOut], summary="List proposals",
             responses=problem_responses(400, 406, 422),
             description="Proposals in the order they were made, filtered by status, kind or author. Public, like "
                         "the facts; never cached, since a proposal changes without a new dataset version.")
 def list_proposals(request: Request, params: Annotated[ProposalQuery, Query()]) -> JSONResponse:
     _json_only(request)
-    items, last = service.list_proposals(request.app.state.engine, status=params.status, kind=params.kind,
-                                         author=params.author, after=params.after, limit=params.limit)
+    items, total, last = service.list_proposals(request.app.state.engine, status=params.status, kind=params.kind,
+                                                author=params.author, after=params.after, limit=params.limit)
     kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "after"])
     here = f"/v1/proposals{'?' + request.url.query if request.url.query else ''}"
     next_url = f"/v1/proposals?{kept + '&' if kept else ''}after={last}" if last is not None else None
-    return JSONResponse({"data": items, "links": {"self": here, "next": next_url}}, headers=NO_STORE)
+    meta = {"total": total, "count": len(items), "limit": params.limit, "sort": "id"}
+    return JSONResponse({"data": items, "meta": meta, "links": {"self": here, "next": next_url}}, headers=NO_STORE)
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut, summary="Get one proposal",

@@ -94,17 +94,6 @@ class ProposalOut(BaseModel):
     published_version: int | None = Field(description="The dataset version its publication made.")
 
 
-class ProposalLinks(BaseModel):
-    self: str = Field(description="This page.", examples=["/v1/proposals?status=open"])
-    next: str | None = Field(description="The next page, null on the last.",
-                             examples=["/v1/proposals?status=open&after=50"])
-
-
-class ProposalPage(BaseModel):
-    data: list[ProposalOut] = Field(description="The proposals, oldest first.")
-    links: ProposalLinks = Field(description="This page and the next.")
-
-
 class ProposalQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Literal["open", "approved", "rejected", "published"] | None = Field(default=None,

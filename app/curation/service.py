@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from app.api.cache import _etag
@@ -191,8 +191,6 @@ def review(engine: Engine, caller: Caller, proposal_id: int, body: ReviewIn, act
         lock_dataset(session)  # one reviewer at a time, and never while the proposal is being published
         proposal = _proposal(session, proposal_id)
         if proposal.author == caller.name:
-            record(session.connection(), actor(caller), action, proposal_url(proposal_id), "403 own proposal")
-            session.commit()
             raise NotTheirs("A proposal is reviewed by someone else: this key proposed it.")
         if proposal.status != "open":
             raise Conflict(f"Proposal {proposal_id} is {proposal.status}; only an open proposal is reviewed.")
@@ -255,16 +253,17 @@ def get_proposal(engine: Engine, proposal_id: int) -> dict[str, Any]:
 
 
 def list_proposals(engine: Engine, *, status: str | None, kind: str | None, author: str | None,
-                   after: int, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+                   after: int, limit: int) -> tuple[list[dict[str, Any]], int, int | None]:
+    """A page of proposals in id order, the total matching, and the id to continue after (None on the last)."""
+    filters = [column == value for column, value in
+               ((Proposal.status, status), (Proposal.kind, kind), (Proposal.author, author)) if value is not None]
     with Session(engine) as session:
-        statement = select(Proposal).where(Proposal.id > after).order_by(Proposal.id).limit(limit + 1)
-        for column, value in ((Proposal.status, status), (Proposal.kind, kind), (Proposal.author, author)):
-            if value is not None:
-                statement = statement.where(column == value)
-        rows = list(session.execute(statement).scalars())
+        total = session.execute(select(func.count()).select_from(Proposal).where(*filters)).scalar_one()
+        rows = list(session.execute(select(Proposal).where(Proposal.id > after, *filters)
+                                    .order_by(Proposal.id).limit(limit + 1)).scalars())
         more = len(rows) > limit
         rows = rows[:limit]
-        return [proposal_out(session, row) for row in rows], (rows[-1].id if more else None)
+        return [proposal_out(session, row) for row in rows], total, (rows[-1].id if more else None)
 
 
 def proposal_url(proposal_id: int | None) -> str:

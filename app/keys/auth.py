@@ -57,6 +57,7 @@ def require(scope: str) -> Any:
 
         def refuse(error: AppError, actor: str, outcome: str) -> AppError:
             record_refusal(engine, actor, action, request.url.path, outcome)
+            error.audited = True  # the write routes' own audit (app.curation.router) leaves it be
             return error
 
         try:
@@ -78,6 +79,7 @@ def require(scope: str) -> Any:
                                    headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="insufficient_scope", '
                                                                 f'scope="{scope}"'}),
                          f"key:{caller.name}", f"403 needs scope {scope}")
+        request.state.caller = caller  # who a later refusal of this request is recorded as
         return caller
 
     return Depends(check)
