@@ -424,3 +424,26 @@ def test_an_article_goes_from_upload_to_a_published_fact_through_its_candidates(
         "value": "1.2", "unit": "household", "unit_zh": "万户", "unit_multiplier": 4, "value_base": "12000",
         "comparator": "eq"}
     assert_read_model_is_a_rebuild(url)
+
+
+@pytest.mark.parametrize(("plural", "kind", "slug", "stem"), [
+    ("places", "place", "longgang", "name"),  # shown in ~70 other facts' documents
+    ("people", "person", "zheng-jianzhong", "role"),
+    ("events", "event", "longgang-town-founded-1983-10", "title"),
+    ("indicators", "indicator", "gdp", "name"),
+    ("observations", "observation", "longgang-gdp-2020-h1", "note"),
+    ("programmes", "programme", "town-to-city-reform", "name"),
+    ("measures", "measure", MEASURE, "name"),
+])
+def test_an_update_of_each_kind_leaves_what_a_rebuild_would(curated: tuple, plural: str, kind: str, slug: str,
+                                                             stem: str) -> None:
+    client, keys, url = curated
+    item = client.get(f"/v1/{plural}/{slug}")
+    document = item.json()
+    document[stem]["en"] = f"{document[stem]['en']} (revised)"
+    etag = item.headers["etag"].removesuffix('-gzip"').rstrip('"') + '"'
+    proposal = propose(client, keys, "update", slug, document, if_match=etag, kind=kind)
+    assert proposal.status_code == 201, proposal.text
+    assert approve_and_publish(client, keys, proposal.json()["id"]).status_code == 200
+    assert client.get(f"/v1/{plural}/{slug}").json()[stem]["en"].endswith(" (revised)")
+    assert_read_model_is_a_rebuild(url)
