@@ -447,3 +447,24 @@ def test_an_update_of_each_kind_leaves_what_a_rebuild_would(curated: tuple, plur
     assert approve_and_publish(client, keys, proposal.json()["id"]).status_code == 200
     assert client.get(f"/v1/{plural}/{slug}").json()[stem]["en"].endswith(" (revised)")
     assert_read_model_is_a_rebuild(url)
+
+
+def test_a_published_observation_that_disagrees_is_ranked_and_listed(curated: tuple) -> None:
+    client, keys, url = curated
+    body = "2020年上半年,龙港实现地区生产总值140.2亿元。"
+    assert upload(client, keys, slug="later-report-2021", body=body).status_code == 201
+    document = client.get("/v1/observations/longgang-gdp-2020-h1").json()
+    document.update(slug="longgang-gdp-2020-h1-revised", value="140.2", value_base="14020000000", yoy_change_pct=None,
+                    note={"zh": None, "en": None},
+                    citations=[{"source": "later-report-2021", "quote": body[:-1], "start": 0, "end": len(body) - 1}])
+    proposal = propose(client, keys, "create", "longgang-gdp-2020-h1-revised", document, kind="observation")
+    assert proposal.status_code == 201, proposal.text
+    assert approve_and_publish(client, keys, proposal.json()["id"]).status_code == 200
+    old = client.get("/v1/observations/longgang-gdp-2020-h1").json()
+    new = client.get("/v1/observations/longgang-gdp-2020-h1-revised").json()
+    assert (new["rank"], old["rank"]) == ("preferred", "normal")
+    assert old["rank_reason"] == "longgang-gdp-2020-h1-revised is preferred for the same indicator, place and period"
+    conflicts = client.get("/v1/conflicts").json()["data"]
+    assert [[fact["slug"] for fact in c["facts"]] for c in conflicts] == [
+        ["longgang-gdp-2020-h1-revised", "longgang-gdp-2020-h1"]]  # the preferred one first
+    assert_read_model_is_a_rebuild(url)
