@@ -63,7 +63,7 @@ class AuditedRoute(QueryModelRoute):
 router = ResourceRouter(tags=["curation"], route_class=AuditedRoute)
 NO_STORE = {"Cache-Control": "no-store"}
 _WHY = {
-    400: "An unknown parameter.", 406: "Proposals are served as JSON only.", 401: "No API key, or one that is malformed, unknown, revoked or expired.",
+    400: "An unknown parameter, or a body that is not JSON.", 414: "The query string is longer than this server accepts.", 406: "Proposals are served as JSON only.", 401: "No API key, or one that is malformed, unknown, revoked or expired.",
     403: "The key lacks the route's scope (or reviews its own proposal).", 404: "No such proposal or fact.",
     409: "The slug is taken, or the proposal is not in a state that allows this.",
     412: "The fact changed since the If-Match ETag; `current_etag` is the one to base a change on.",
@@ -78,7 +78,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict]:
                      "content": {"application/problem+json": {}}} for status in statuses}
 
 
-WRITE_ERRORS = problem_responses(401, 403, 409, 413, 422, 429)
+WRITE_ERRORS = problem_responses(400, 401, 403, 409, 413, 414, 422, 429)
 
 
 def _action(request: Request) -> str:
@@ -98,7 +98,7 @@ def upload_source(request: Request, body: SourceUpload,
 
 
 @router.post("/sources/{slug}/candidates", response_model=CandidateSet, summary="Find candidate facts in a source",
-             responses={**problem_responses(401, 403, 404, 413, 422, 429)},
+             responses={**problem_responses(400, 401, 403, 404, 413, 414, 422, 429)},
              description="Every number, date and named measure in a stored source's body, parsed exactly (exact "
                          "decimal, unit and 亿/万 multiplier, comparator, period; dates resolved against the "
                          "publication date, with their precision), each with a verbatim quote and its offsets "
@@ -129,7 +129,7 @@ def _json_only(request: Request) -> None:
 
 
 @router.get("/proposals", response_model=Page[ProposalOut], summary="List proposals",
-            responses=problem_responses(400, 406, 422),
+            responses=problem_responses(400, 406, 414, 422),
             description="Proposals in the order they were made, filtered by status, kind or author. Public, like "
                         "the facts; never cached, since a proposal changes without a new dataset version.")
 def list_proposals(request: Request, params: Annotated[ProposalQuery, Query()]) -> JSONResponse:
@@ -144,7 +144,7 @@ def list_proposals(request: Request, params: Annotated[ProposalQuery, Query()]) 
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut, summary="Get one proposal",
-            responses=problem_responses(400, 404, 406, 422),
+            responses=problem_responses(400, 404, 406, 414, 422),
             description="A proposal, its document and its reviews.")
 def get_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
                  params: Annotated[NoParams, Query()]) -> JSONResponse:
