@@ -77,12 +77,15 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from app.db import make_engine
-    from app.seed.export import export_seed
+    from app.seed.export import export_dataset
 
     engine = make_engine(get_settings())
-    with Session(engine) as session:
-        written = export_seed(session, Path(args.dir))
-    print(f"ok: wrote {len(written)} files to {args.dir}")
+    try:
+        written, revision = export_dataset(engine, Path(args.dir))
+    finally:
+        engine.dispose()
+    print(f"ok: wrote {len(written)} files to {args.dir} (the facts as of revision {revision}; a seed now guards "
+          "only facts changed through the API after it)")
     return 0
 
 

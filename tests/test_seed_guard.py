@@ -180,6 +180,38 @@ def test_seed_refuses_to_deprecate_a_fact_created_through_the_api(
     assert measure_row(empty_url, NEW) == ("Approvals online by default", "active")
 
 
+def test_after_export_the_files_hold_the_api_changes_and_the_guard_lets_go(
+        empty_url: str, seed_copy: Path, tmp_path: Path, command: Callable[..., tuple[int, str, str]]) -> None:
+    migrate_and_seed(empty_url, seed_copy)
+    published(empty_url, rename_measure)
+    published(empty_url, create_measure)
+    exported = tmp_path / "exported"
+
+    assert command("export", str(exported)) == (
+        0, (f"ok: wrote 10 files to {exported} (the facts as of revision 96; a seed now guards only facts changed "
+           "through the API after it)\n"), "")
+    measures = {m["slug"]: m for m in read_yaml(exported / "measures.yaml")}
+    assert (measures[MEASURE]["name_en"], measures[NEW]["name_en"]) == (API_NAME, "Approvals online by default")
+    assert query(empty_url, "SELECT exported_revision FROM dataset_state") == [(96,)]
+    assert query(empty_url, "SELECT actor, action, target, outcome FROM audit_event") == [
+        ("cli", "export", str(exported), "ok: 10 files, revision 96")]
+
+    # Seeding the exported files is a fixed point: the facts, version, history and documents stay as they are.
+    before = observed(empty_url)
+    assert command("seed", "--dir", str(exported)) == (
+        0, "ok: nothing to change; the database already holds these seed files\n", "")
+    after = observed(empty_url)
+    assert {k: v for k, v in after.items() if k != "state"} == {k: v for k, v in before.items() if k != "state"}
+    assert after["state"][0] == before["state"][0] == 3
+    assert after["state"][2] == 96
+
+    # The changes are in files now (and in git, once committed): seeding the older files is an ordinary edit.
+    status, out, _ = command("seed", "--dir", str(seed_copy))
+    assert status == 0 and "revision.update=2" in out and "revision.deprecate=1" in out
+    assert measure_row(empty_url, MEASURE) == (MEASURE_NAME, "active")
+    assert measure_row(empty_url, NEW) == ("Approvals online by default", "deprecated")
+
+
 def test_overwrite_api_changes_replaces_them_and_is_audited(
         empty_url: str, seed_copy: Path, command: Callable[..., tuple[int, str, str]]) -> None:
     migrate_and_seed(empty_url, seed_copy)
