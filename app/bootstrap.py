@@ -156,10 +156,9 @@ def seed(connection: Connection, seed_dir: Path, *, force: bool = False, on_requ
                 session.rollback()
                 connection.rollback()  # the session may have joined the connection's transaction: end it too
                 raise
-            if overwritten:
-                facts = "; ".join(str(change) for change in overwritten)
-                record(session.connection(), actor="cli", action="seed", target=str(seed_dir),
-                       outcome=f"ok: overwrote {len(overwritten)} API change(s): {facts}")
+            for change in overwritten:  # one event per fact, found by its URL like the API's writes
+                record(session.connection(), actor="cli", action="seed", target=change.url,
+                       outcome=f"ok: overwrote {change.author}'s revision {change.revision} with {seed_dir}")
         if not session.execute(select(Release.number).limit(1)).first():
             from app.releases.service import IncompleteHistory, ensure_first_release  # only when it is needed
 

@@ -26,11 +26,14 @@ class ApiChange:
     author: str
     revision: int
 
-    def __str__(self) -> str:
+    @property
+    def url(self) -> str:
         from app.registry import BY_NAME  # every kind's package: only when a refusal is told
 
-        url = BY_NAME[self.kind].url(self.key)
-        return f"{self.kind} {self.key} ({url}, changed by {self.author} in revision {self.revision})"
+        return BY_NAME[self.kind].url(self.key)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.url}, changed by {self.author} in revision {self.revision})"
 
 
 class ApiChangesWouldBeOverwritten(Exception):
