@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import SEED_DIR, migrate_and_seed
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.cli import main as cli
@@ -20,6 +21,8 @@ from app.facts.documents import rebuild_documents
 from app.facts.history import Change, record_revisions
 from app.models import Citation, DatasetState, Measure, Revision
 from app.registry import DOCUMENTED_KINDS
+from app.seed.export import begin_snapshot
+from app.seed.guard import api_changes_since_export
 from app.seed.yamlio import dump_yaml, read_yaml
 from tests.live_server import live_server
 
@@ -272,3 +275,41 @@ def test_a_start_up_with_changed_files_keeps_serving_the_api_changes(
         f"through the API since the last export: measure {MEASURE} (/v1/measures/{MEASURE}, changed by key:alice "
         f"in revision 93). " + HINT.format(dir=seed_copy)]
     assert observed(empty_url) == before
+
+
+def test_no_write_commits_between_the_guards_look_and_the_seeds_commit(empty_url: str) -> None:
+    migrate_and_seed(empty_url)
+    engine = make_engine(Settings(database_url=empty_url))
+    impatient = create_engine(empty_url, **({"connect_args": {"timeout": 0.2}} if engine.dialect.name == "sqlite"
+                                            else {}))
+    try:
+        with Session(engine) as seeding:
+            assert api_changes_since_export(seeding) == {}
+            with pytest.raises(OperationalError, match="lock"), impatient.begin() as publishing:
+                if impatient.dialect.name == "postgresql":
+                    publishing.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                publishing.execute(text("UPDATE dataset_state SET version = version + 1"))
+            seeding.rollback()
+        with impatient.begin() as publishing:  # once the seed's transaction ends, the write goes ahead
+            publishing.execute(text("UPDATE dataset_state SET version = version + 1"))
+    finally:
+        impatient.dispose()
+        engine.dispose()
+    assert query(empty_url, "SELECT version FROM dataset_state") == [(2,)]
+
+
+def test_an_export_reads_one_snapshot(empty_url: str) -> None:
+    migrate_and_seed(empty_url)
+    engine = make_engine(Settings(database_url=empty_url))
+    try:
+        with engine.connect() as exporting:
+            begin_snapshot(exporting)
+            assert exporting.execute(text("SELECT version FROM dataset_state")).scalar() == 1
+            with engine.begin() as publishing:  # a write commits halfway through the export …
+                publishing.execute(text("UPDATE dataset_state SET version = version + 1"))
+            # … and the export's later reads still see the state its first read saw.
+            assert exporting.execute(text("SELECT version FROM dataset_state")).scalar() == 1
+            exporting.rollback()
+            assert exporting.execute(text("SELECT version FROM dataset_state")).scalar() == 2
+    finally:
+        engine.dispose()

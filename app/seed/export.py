@@ -38,7 +38,7 @@ def export_dataset(engine: Engine, out_dir: Path) -> tuple[list[Path], int]:
     From that revision on, a seed guards facts changed through the API (app.seed.guard): the files have the
     earlier ones. Returns the files written and that revision."""
     with engine.connect() as connection:
-        _begin_snapshot(connection)
+        begin_snapshot(connection)
         with Session(bind=connection) as session:
             revision = last_revision(session)  # in the snapshot of the facts written below
             written = export_seed(session, out_dir)
@@ -52,7 +52,7 @@ def export_dataset(engine: Engine, out_dir: Path) -> tuple[list[Path], int]:
     return written, revision
 
 
-def _begin_snapshot(connection: Connection) -> None:
+def begin_snapshot(connection: Connection) -> None:
     """Make every read on `connection` see one state of the database, whatever commits meanwhile."""
     if connection.dialect.name == "postgresql":
         connection.execution_options(isolation_level="REPEATABLE READ")

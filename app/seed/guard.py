@@ -51,8 +51,17 @@ class ApiChangesWouldBeOverwritten(Exception):
 
 
 def api_changes_since_export(session: Session) -> dict[tuple[str, str], ApiChange]:
-    """Each fact written through the API after the revision the last export reached, with its last such revision."""
-    exported = session.execute(select(DatasetState.exported_revision).where(DatasetState.id == 1)).scalar() or 0
+    """Each fact written through the API after the revision the last export reached, with its last such revision.
+
+    Holds off other writers until the caller's transaction ends: every API write bumps the version in
+    dataset_state's row, so none can commit between this look and the seed's commit."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        # SQLite's driver begins a transaction only before the first write, and a plain BEGIN takes no lock:
+        # without IMMEDIATE another process could still commit before the load's first write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    exported = session.execute(select(DatasetState.exported_revision).where(DatasetState.id == 1)
+                               .with_for_update()).scalar() or 0
     rows = session.execute(select(REVISIONS.c.id, REVISIONS.c.kind, REVISIONS.c.key, REVISIONS.c.author)
                            .where(REVISIONS.c.id > exported, REVISIONS.c.author.like(API_AUTHORS))
                            .order_by(REVISIONS.c.id)).all()
