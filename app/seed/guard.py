@@ -91,7 +91,7 @@ def load_guarded(session: Session, seed_dir: Path, *, overwrite: bool) -> tuple[
 
     seed = read_seed(seed_dir)
     guarded = api_changes_since_export(session)
-    if not guarded:  # the usual case, and every database before curation: one query, no second look
+    if not guarded:  # the usual case, and every database before curation: no second look
         return load_seed(session, seed), []
     before = last_revision(session)
     report = load_seed(session, seed)
