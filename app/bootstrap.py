@@ -18,9 +18,11 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.audit.log import record
 from app.config import REPO_ROOT, Settings
 from app.models import DatasetState, Release
 from app.seed.fingerprint import seed_fingerprint
+from app.seed.guard import ApiChangesWouldBeOverwritten, api_changes_since_export, load_guarded
 from app.startup_errors import StartupError
 
 if TYPE_CHECKING:
@@ -130,21 +132,33 @@ def migrate(connection: Connection) -> None:
     connection.commit()
 
 
-def seed(connection: Connection, seed_dir: Path, *, force: bool = False) -> dict[str, int] | None:
+def seed(connection: Connection, seed_dir: Path, *, force: bool = False, on_request: bool = False,
+         overwrite_api_changes: bool = False) -> dict[str, int] | None:
     """Load the seed files unless the database already holds exactly them. None means nothing to do.
+
+    Facts changed through the API since the last export are the database's to keep: a load that would change
+    them raises ApiChangesWouldBeOverwritten and writes nothing, unless `overwrite_api_changes` (then the audit
+    log names them). An operator's seed (`on_request`) loads even when the files look loaded if there are such
+    facts, since the files no longer say what the database holds; a start-up does not, or every restart until
+    the next export would repeat the whole load only to refuse it.
 
     A database with facts and no release yet (a fresh start, or one made before releases) gets release 1, in
     the same transaction; the caller holds bootstrap_lock, so processes starting together make it once."""
     with Session(bind=connection) as session:
         state = session.get(DatasetState, 1)
         report = None
-        if (force or state is None or state.content_sha256 != seed_fingerprint(seed_dir)
-                or state.document_format != current_document_format()):
-            # The validator and loader (YAML, schemas, search indexer) are imported only when loading.
-            from app.seed.load import load_seed
-            from app.seed.validate import read_seed
-
-            report = load_seed(session, read_seed(seed_dir))
+        files_loaded = (state is not None and state.content_sha256 == seed_fingerprint(seed_dir)
+                        and state.document_format == current_document_format())
+        if force or not files_loaded or (on_request and api_changes_since_export(session)):
+            try:
+                report, overwritten = load_guarded(session, seed_dir, overwrite=overwrite_api_changes)
+            except ApiChangesWouldBeOverwritten:
+                session.rollback()
+                connection.rollback()  # the session may have joined the connection's transaction: end it too
+                raise
+            for change in overwritten:  # one event per fact, found by its URL like the API's writes
+                record(session.connection(), actor="cli", action="seed", target=change.url,
+                       outcome=f"ok: overwrote {change.author}'s revision {change.revision} with {seed_dir}")
         if not session.execute(select(Release.number).limit(1)).first():
             from app.releases.service import IncompleteHistory, ensure_first_release  # only when it is needed
 
@@ -172,7 +186,12 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
     with bootstrap_lock(engine) as connection:
         if current_revision(connection) != head_revision():  # Alembic is loaded only when behind
             migrate(connection)
-        report = seed(connection, settings.seed_data_dir)
+        try:
+            report = seed(connection, settings.seed_data_dir)
+        except ApiChangesWouldBeOverwritten as exc:
+            # The database is the facts' system of record: serving it as it is beats refusing to start.
+            log.warning("seed files not loaded, serving the database as it is: %s", exc)
+            return
         if report is None:
             log.info("database is at head and holds the current seed data")
         else:

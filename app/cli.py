@@ -46,6 +46,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     from app.bootstrap import bootstrap_lock, migrate, seed
+    from app.seed.guard import ApiChangesWouldBeOverwritten
     from app.seed.validate import SeedError
     from app.startup_errors import StartupError, database_for_startup
 
@@ -54,9 +55,14 @@ def _seed(args: argparse.Namespace) -> int:
     try:
         with database_for_startup(settings) as engine, bootstrap_lock(engine) as connection:
             migrate(connection)
-            report = seed(connection, seed_dir, force=args.force)
+            report = seed(connection, seed_dir, force=args.force, on_request=True,
+                          overwrite_api_changes=args.overwrite_api_changes)
     except StartupError as exc:
         return _startup_failed(exc)
+    except ApiChangesWouldBeOverwritten as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("nothing was loaded", file=sys.stderr)
+        return 1
     except SeedError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -71,12 +77,15 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from app.db import make_engine
-    from app.seed.export import export_seed
+    from app.seed.export import export_dataset
 
     engine = make_engine(get_settings())
-    with Session(engine) as session:
-        written = export_seed(session, Path(args.dir))
-    print(f"ok: wrote {len(written)} files to {args.dir}")
+    try:
+        written, revision = export_dataset(engine, Path(args.dir))
+    finally:
+        engine.dispose()
+    print(f"ok: wrote {len(written)} files to {args.dir} (the facts as of revision {revision}; a seed now guards "
+          "only facts changed through the API after it)")
     return 0
 
 
@@ -230,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("seed", help="load the seed files in one transaction (idempotent)")
     p.add_argument("--dir", help="seed directory (default: SEED_DATA_DIR)")
     p.add_argument("--force", action="store_true", help="compare every fact even if the files look unchanged")
+    p.add_argument("--overwrite-api-changes", action="store_true",
+                   help="replace facts changed through the API since the last export with the files' content "
+                        "(recorded in the audit log); without it such a seed is refused")
     p.set_defaults(func=_seed)
     p = sub.add_parser("export", help="write the database out in the seed_data/ format")
     p.add_argument("dir", help="directory to write to")

@@ -15,6 +15,7 @@ class DatasetState(SQLModel, table=True):
     # The code that wrote the fact documents (app.facts.documents.document_format()): a start-up whose
     # code renders differently rebuilds them, even when the seed files are unchanged.
     document_format: str = Field(default="", max_length=64)
-    # The last revision `python -m app export` wrote to files: a seed will not overwrite a fact changed
-    # through the API after it (app.seed.guard) unless told to.
+    # The last revision the seed files are known to hold: the one `python -m app export` reached, or the last
+    # of a seed loaded over the API's changes. A seed will not overwrite a fact changed through the API after
+    # it (app.seed.guard) unless told to.
     exported_revision: int = 0

@@ -4,11 +4,14 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, Engine, update
 from sqlmodel import Session, select
 
+from app.audit.log import record
 from app.facts.kind import FactKind
-from app.models import Citation, cited_fact
+from app.models import Citation, DatasetState, cited_fact
 from app.registry import KINDS, SOURCE
+from app.seed.guard import last_revision
 from app.seed.yamlio import dump_yaml
 
 # Keys the files write only when they say something: a curator's rank and what an event is the same as.
@@ -27,6 +30,36 @@ def _row(schema: type, values: dict[str, Any]) -> dict[str, Any]:
             continue
         out[info.alias or name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+def export_dataset(engine: Engine, out_dir: Path) -> tuple[list[Path], int]:
+    """Export one snapshot of the database, then record the last revision it holds (and audit it).
+
+    From that revision on, a seed guards facts changed through the API (app.seed.guard): the files have the
+    earlier ones. Returns the files written and that revision."""
+    with engine.connect() as connection:
+        begin_snapshot(connection)
+        with Session(bind=connection) as session:
+            revision = last_revision(session)  # in the snapshot of the facts written below
+            written = export_seed(session, out_dir)
+        connection.rollback()
+    with engine.begin() as connection:
+        # Only forward: an export of an older snapshot finishing after a newer one must not re-guard its facts.
+        connection.execute(update(DatasetState).where(DatasetState.id == 1, DatasetState.exported_revision < revision)
+                           .values(exported_revision=revision))
+        record(connection, actor="cli", action="export", target=str(out_dir),
+               outcome=f"ok: {len(written)} files, revision {revision}")
+    return written, revision
+
+
+def begin_snapshot(connection: Connection) -> None:
+    """Make every read on `connection` see one state of the database, whatever commits meanwhile."""
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="REPEATABLE READ")
+    else:
+        # SQLite's driver begins transactions only before writes, so each read would see the latest commit;
+        # an explicit BEGIN holds one WAL snapshot from the first read on.
+        connection.exec_driver_sql("BEGIN")
 
 
 def export_seed(session: Session, out_dir: Path) -> list[Path]:
