@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.config import Settings
+from app.cli import main as cli
+from app.config import Settings, get_settings
 from app.db import make_engine
 from app.facts.documents import rebuild_documents
 from app.facts.history import verify_history
@@ -468,3 +470,28 @@ def test_a_published_observation_that_disagrees_is_ranked_and_listed(curated: tu
     assert [[fact["slug"] for fact in c["facts"]] for c in conflicts] == [
         ["longgang-gdp-2020-h1-revised", "longgang-gdp-2020-h1"]]  # the preferred one first
     assert_read_model_is_a_rebuild(url)
+
+
+def test_seed_will_not_overwrite_a_published_fact_until_it_is_exported(
+        curated: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    client, keys, url = curated
+    assert upload(client, keys).status_code == 201
+    proposal = propose(client, keys, "create", "new-market-entities-2021", new_measure()).json()
+    assert approve_and_publish(client, keys, proposal["id"]).status_code == 200
+    published_version = version(client)
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        capsys.readouterr()
+        assert cli(["seed", "--force"]) == 1  # the files know nothing of the published measure: it would go
+        err = capsys.readouterr().err
+        assert "/v1/measures/new-market-entities-2021" in err and "key:alice" in err
+        assert version(client) == published_version
+        assert client.get("/v1/measures/new-market-entities-2021").json()["status"] == "active"
+        out_dir = tmp_path / "exported"
+        assert cli(["export", str(out_dir)]) == 0
+        assert "new-market-entities-2021" in (out_dir / "measures.yaml").read_text(encoding="utf-8")
+        assert cli(["seed", "--dir", str(out_dir)]) == 0  # the files and the database agree again
+    finally:
+        get_settings.cache_clear()
+    assert client.get("/v1/measures/new-market-entities-2021").json()["status"] == "active"
