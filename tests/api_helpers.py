@@ -6,6 +6,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from app.config import REPO_ROOT
+from app.keys.service import SCOPES
 from app.registry import DOCUMENTED_KINDS
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -57,3 +58,22 @@ def assert_problem(response: httpx.Response, status: int, parameter: str | None 
         assert parameter in named, body
         assert f"'{parameter}'" in body["detail"], body["detail"]
     return body
+
+
+def credentials(secrets: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each kind of credential a client can send, as request headers: `secrets` names a key per scope,
+    `all` (every scope), `revoked` and `expired`."""
+    unknown = "rfk_" + secrets["propose"][4:16] + "_" + "B" * 43  # a known key id with the wrong secret
+    return {
+        "none": {},
+        "basic": {"Authorization": "Basic dXNlcjpwYXNz"},
+        "bearer-empty": {"Authorization": "Bearer "},
+        "bearer-garbage": {"Authorization": "Bearer not-a-key"},
+        "bearer-two-tokens": {"Authorization": f"Bearer {secrets['all']} extra"},
+        "unknown-id": {"Authorization": "Bearer rfk_000000000000_" + "C" * 43},
+        "wrong-secret": {"Authorization": f"Bearer {unknown}"},
+        "revoked": {"Authorization": f"Bearer {secrets['revoked']}"},
+        "expired": {"Authorization": f"Bearer {secrets['expired']}"},
+        "lowercase-scheme": {"Authorization": f"bearer {secrets['all']}"},
+        **{f"scope-{s}": {"Authorization": f"Bearer {secrets[s]}"} for s in SCOPES},
+    }

@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from api_helpers import credentials
 from conftest import client_for, migrate_and_seed
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -41,21 +42,6 @@ def make_keys(url: str) -> dict[str, str]:
                            {"t": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)})
     engine.dispose()
     return secrets
-
-
-def credentials(secrets: dict[str, str]) -> dict[str, dict[str, str]]:
-    wrong = "rfk_" + secrets["propose"][4:16] + "_" + "B" * 43  # a known key id with the wrong secret
-    return {
-        "none": {}, "basic": {"Authorization": "Basic dXNlcjpwYXNz"}, "bearer-empty": {"Authorization": "Bearer "},
-        "bearer-garbage": {"Authorization": "Bearer not-a-key"},
-        "bearer-two-tokens": {"Authorization": f"Bearer {secrets['all']} extra"},
-        "unknown-id": {"Authorization": "Bearer rfk_000000000000_" + "C" * 43},
-        "wrong-secret": {"Authorization": f"Bearer {wrong}"},
-        "revoked": {"Authorization": f"Bearer {secrets['revoked']}"},
-        "expired": {"Authorization": f"Bearer {secrets['expired']}"},
-        "lowercase-scheme": {"Authorization": f"bearer {secrets['all']}"},
-        **{f"scope-{s}": {"Authorization": f"Bearer {secrets[s]}"} for s in SCOPES},
-    }
 
 
 def expected(credential: str, route: str) -> int:

@@ -9,6 +9,7 @@ import logging
 from typing import Annotated
 
 import pytest
+from api_helpers import credentials
 from conftest import client_for
 from sqlalchemy import text
 
@@ -163,24 +164,6 @@ def keyed(empty_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
                            {"t": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)})
     engine.dispose()
     return secrets
-
-
-def credentials(secrets: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Each kind of credential a client can send, as request headers."""
-    unknown = "rfk_" + secrets["propose"][4:16] + "_" + "B" * 43  # a known key id with the wrong secret
-    return {
-        "none": {},
-        "basic": {"Authorization": "Basic dXNlcjpwYXNz"},
-        "bearer-empty": {"Authorization": "Bearer "},
-        "bearer-garbage": {"Authorization": "Bearer not-a-key"},
-        "bearer-two-tokens": {"Authorization": f"Bearer {secrets['all']} extra"},
-        "unknown-id": {"Authorization": "Bearer rfk_000000000000_" + "C" * 43},
-        "wrong-secret": {"Authorization": f"Bearer {unknown}"},
-        "revoked": {"Authorization": f"Bearer {secrets['revoked']}"},
-        "expired": {"Authorization": f"Bearer {secrets['expired']}"},
-        "lowercase-scheme": {"Authorization": f"bearer {secrets['all']}"},
-        **{f"scope-{s}": {"Authorization": f"Bearer {secrets[s]}"} for s in SCOPES},
-    }
 
 
 def expected_status(credential: str, scope: str) -> int:

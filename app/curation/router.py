@@ -4,18 +4,16 @@ Every route here writes, so every one needs a key with its scope (app.keys.auth)
 handlers are plain functions (run in the thread pool) over their own write transactions.
 """
 
-from typing import Annotated, Any, Literal
-
 from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Header, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
-from fastapi.responses import JSONResponse
 
-from app.curation import service
 from app.api.negotiation import accepts_media, field_value
 from app.api.params import NoParams
 from app.api.responses import Problem
@@ -23,6 +21,7 @@ from app.api.routes import route_template
 from app.api.routing import QueryModelRoute, ResourceRouter
 from app.api.schemas import Page
 from app.audit.log import record_refusal
+from app.curation import service
 from app.curation.schemas import (
     CandidateSet,
     ProposalIn,
@@ -36,6 +35,7 @@ from app.errors import AppError, NotAcceptable
 from app.keys.auth import require
 from app.keys.service import Caller
 from app.registry import SOURCE
+
 
 class AuditedRoute(QueryModelRoute):
     """A write route whose every refusal is in the audit log: a bad body, a failed check, a stale If-Match,

@@ -22,7 +22,7 @@ from app.curation.entries import to_entry, validated
 from app.curation.schemas import ProposalIn, ReviewIn, SourceUpload
 from app.curation.write import add_source, deprecate, fact_row, lock_dataset, refresh, write_entry
 from app.errors import AppError, NotFound
-from app.facts.history import Change, canonical, timestamp
+from app.facts.history import Change, timestamp
 from app.facts.kind import FactKind
 from app.ingest.candidates import find_candidates
 from app.keys.service import Caller

@@ -8,7 +8,6 @@ full rebuild. Then the search entries of those facts, one revision per changed d
 version, which every process's cache and every ETag key on.
 """
 
-import datetime as dt
 from collections import defaultdict
 from typing import Any
 
