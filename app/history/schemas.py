@@ -22,6 +22,10 @@ class RevisionOut(BaseModel):
     author: str = Field(description="Who made the change. A seed: the seed files' sha256 and the code's git commit.",
                         examples=["seed sha256:0721…fb51 git:e09c5f5…"])
     comment: str = Field(description="Why.", examples=["seed"])
+    reviewer: str | None = Field(default=None, description="Who approved it: the reviewing key of a published "
+                                 "proposal (null for a seed or an upload).", examples=["key:data-desk"])
+    proposal_id: int | None = Field(default=None, description="The published proposal that made it "
+                                    "(`/v1/proposals/{proposal_id}`); null for a seed or an upload.", examples=[7])
     created_at: str = Field(description="When, UTC (ISO 8601).", examples=["2026-11-30T19:48:08.486537Z"])
     dataset_version: int = Field(description="The dataset version this change is part of (`since` counts these).",
                                  examples=[1])

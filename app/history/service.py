@@ -25,6 +25,6 @@ def revisions_out(rows: list[Any]) -> list[dict[str, Any]]:
     return [{
         "revision": row.id, "type": row.kind, "slug": row.key, "url": BY_NAME[row.kind].url(row.key),
         "operation": row.operation, "patch": orjson.loads(row.patch), "author": row.author, "comment": row.comment,
-        "created_at": timestamp(row.created_at), "dataset_version": row.dataset_version,
+        "reviewer": row.reviewer, "proposal_id": row.proposal_id, "created_at": timestamp(row.created_at), "dataset_version": row.dataset_version,
         "prev_hash": row.prev_hash, "hash": row.hash,
     } for row in rows]
