@@ -150,8 +150,8 @@ def record_section(name: str, command: str, text: str) -> None:
     """Replace (or add) this run's section of RESULTS-curation.md, headed with the command, commit and machine."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
                             check=True).stdout
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, check=True,
-                           text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True,
+                           text=True, check=True).stdout.strip()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = (f"## {name}\n\n```sh\n{command}\n```\n\n"
