@@ -1,11 +1,11 @@
 """Readers at full speed while a writer publishes one fact a second, against a real server.
 
-    python benchmarks/mixed.py [--duration 20] [--workers 1] [--record]
+    python benchmarks/mixed.py [--duration 20] [--rounds 2] [--workers 1] [--record]
 
 Seeds a temporary SQLite file, makes a writer and a reviewer key (`python -m app keys create`), starts
-`python -m app serve`, then runs wrk (`-t1 -c32`, alternating a list page and one measure) twice: alone, and
-while this script publishes an update of that measure every second through the API (GET for the ETag,
-propose with If-Match, approve, publish). After each publish it polls the measure until the new text is served
+`python -m app serve`, then runs wrk (`-t1 -c32`, alternating a list page and one measure) in interleaved
+rounds: alone, and while this script publishes an update of that measure every second through the API (GET for
+the ETag, propose with If-Match, approve, publish). After each publish it polls the measure until the new text is served
 and records how long that took: a process notices a new dataset version at most VERSION_CHECK_INTERVAL seconds
 after it, so that (plus a margin) is the bound. Prints reader req/s and latency with and without the writer,
 their ratio, the readers' errors (must be 0) and the staleness; --record writes them to RESULTS-curation.md.
@@ -42,12 +42,14 @@ class WriterLog:
     publish_ms: list[float] = field(default_factory=list)
     staleness_s: list[float] = field(default_factory=list)
     refused: int = 0  # 412s (a cached GET older than the last publish)
+    published: int = 0  # over all rounds, so each publish's marker is new
     errors: list[str] = field(default_factory=list)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds of wrk per run (default 20)")
+    parser.add_argument("--rounds", type=int, default=2, help="alone/with-writer pairs, interleaved (default 2)")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes (default 1, as run.py)")
     parser.add_argument("--record", action="store_true", help="write the figures to RESULTS-curation.md")
     args = parser.parse_args()
@@ -70,16 +72,19 @@ def main() -> int:
             base = f"http://127.0.0.1:{server.port}"
             run_wrk(base + LIST_URL, 2, script=script)  # warm-up
             load_before = load_average()
-            alone = run_wrk(base + LIST_URL, args.duration, script=script)
             log = WriterLog()
-            stop = threading.Event()
-            thread = threading.Thread(target=write_every_second, args=(base, writer, reviewer, interval, log, stop))
-            thread.start()
-            try:
-                mixed = run_wrk(base + LIST_URL, args.duration, script=script)
-            finally:
-                stop.set()
-                thread.join(timeout=30)
+            alone, mixed = [], []
+            for _ in range(args.rounds):
+                alone.append(run_wrk(base + LIST_URL, args.duration, script=script))
+                stop = threading.Event()
+                thread = threading.Thread(target=write_every_second,
+                                          args=(base, writer, reviewer, interval, log, stop))
+                thread.start()
+                try:
+                    mixed.append(run_wrk(base + LIST_URL, args.duration, script=script))
+                finally:
+                    stop.set()
+                    thread.join(timeout=30)
             load_after = load_average()
             server_log = server.log.read_text(errors="replace")
         finally:
@@ -87,10 +92,11 @@ def main() -> int:
     text = report(args, alone, mixed, log, interval, load_before, load_after, server_log)
     print(text)
     if args.record:
-        command = "python benchmarks/mixed.py" + (f" --duration {args.duration}" if args.duration != 20 else "") \
-            + (f" --workers {args.workers}" if args.workers != 1 else "")
+        options = {"--duration": (args.duration, 20), "--rounds": (args.rounds, 2), "--workers": (args.workers, 1)}
+        command = " ".join(["python benchmarks/mixed.py"] + [f"{name} {value}" for name, (value, default)
+                                                             in options.items() if value != default])
         record_section("mixed.py SQLite", command, text)
-    bad = alone.errors or mixed.errors or log.errors or not log.staleness_s \
+    bad = any(run.errors for run in alone + mixed) or log.errors or not log.staleness_s \
         or max(log.staleness_s) > interval + STALENESS_MARGIN
     return 1 if bad else 0
 
@@ -117,11 +123,10 @@ def write_every_second(base: str, writer: dict[str, str], reviewer: dict[str, st
     """Publish an update of the measure once a second until `stop`; after each, time until it is served."""
     with httpx.Client(base_url=base, timeout=10.0) as client:
         got = client.get(ITEM_URL, headers=IDENTITY)
-        original = got.json()["summary"]["en"]
-        i = 0
+        original = got.json()["summary"]["en"].split(" [mixed ")[0]
         while not stop.is_set():
             tick = time.monotonic()
-            i += 1
+            i = log.published + 1
             document = got.json()
             document["summary"]["en"] = f"{original} [mixed {i}]"
             proposed = client.post("/v1/proposals", headers={**writer, "If-Match": got.headers["etag"]},
@@ -144,6 +149,7 @@ def write_every_second(base: str, writer: dict[str, str], reviewer: dict[str, st
                                   f"{published.text[:300]}")
                 return
             log.publish_ms.append((done - began) * 1e3)
+            log.published = i
             # Poll on new connections, so that with several workers any of them may answer.
             limit = done + interval + STALENESS_MARGIN + 2.0
             while time.monotonic() < limit:
@@ -158,25 +164,34 @@ def write_every_second(base: str, writer: dict[str, str], reviewer: dict[str, st
             stop.wait(max(0.0, 1.0 - (time.monotonic() - tick)))
 
 
-def report(args: argparse.Namespace, alone: WrkResult, mixed: WrkResult, log: WriterLog, interval: float,
-           load_before: str, load_after: str, server_log: str) -> str:
+def report(args: argparse.Namespace, alone: list[WrkResult], mixed: list[WrkResult], log: WriterLog,
+           interval: float, load_before: str, load_after: str, server_log: str) -> str:
     bound = interval + STALENESS_MARGIN
     stale = log.staleness_s or [float("nan")]
     publish = (f"p50 {statistics.median(log.publish_ms):.0f} ms, max {max(log.publish_ms):.0f} ms"
                if log.publish_ms else "none")
     errors = f" ({'; '.join(log.errors)})" if log.errors else ""
     verdict = "met" if max(stale) <= bound else "MISSED"
+
+    def median(runs: list[WrkResult], name: str) -> float:
+        return statistics.median(getattr(run, name) for run in runs)
+
+    rows = [f"| {label} {n} | {run.rps:,.0f} | {run.p50_ms:.2f} | {run.p99_ms:.2f} | {run.errors} |"
+            for n, pair in enumerate(zip(alone, mixed, strict=True), 1)
+            for label, run in zip(("readers alone, round", "readers + 1 publish/s, round"), pair, strict=True)]
     lines = [
         (f"- server: `python -m app serve --workers {args.workers}` on a seeded SQLite file; readers: "
-         f"`wrk -t1 -c32 -d{args.duration}s`, each connection alternating `{LIST_URL}` and `{ITEM_URL}`"),
-        f"- load average before {load_before}, after {load_after}",
+         f"`wrk -t1 -c32 -d{args.duration}s`, each connection alternating `{LIST_URL}` and `{ITEM_URL}`; "
+         f"{args.rounds} interleaved rounds"),
+        f"- load average before {load_before}, after {load_after} (2 cores; above ~0.5 others were using the machine)",
         "",
         "| run | reader req/s | p50 ms | p99 ms | reader errors (non-2xx/3xx, socket) |",
         "|---|--:|--:|--:|--:|",
-        f"| readers alone | {alone.rps:,.0f} | {alone.p50_ms:.2f} | {alone.p99_ms:.2f} | {alone.errors} |",
-        f"| readers + 1 publish/s | {mixed.rps:,.0f} | {mixed.p50_ms:.2f} | {mixed.p99_ms:.2f} | {mixed.errors} |",
-        (f"| ratio (with writer / alone) | {mixed.rps / alone.rps:.2f} | {mixed.p50_ms / alone.p50_ms:.2f} | "
-         f"{mixed.p99_ms / alone.p99_ms:.2f} | |"),
+        *rows,
+        (f"| **median ratio** (with writer / alone) | **{median(mixed, 'rps') / median(alone, 'rps'):.2f}** | "
+         f"{median(mixed, 'p50_ms') / median(alone, 'p50_ms'):.2f} | "
+         f"{median(mixed, 'p99_ms') / median(alone, 'p99_ms'):.2f} | "
+         f"{sum(run.errors for run in alone + mixed)} |"),
         "",
         (f"- writer: {len(log.publish_ms)} publishes; publish call under read load {publish}; "
          f"412s {log.refused}; writer errors {len(log.errors)}{errors}"),
