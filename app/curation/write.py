@@ -17,7 +17,7 @@ from sqlmodel import Session
 from app.facts.documents import document_rows
 from app.facts.history import Change, record_fact_revisions
 from app.facts.kind import FactKind
-from app.facts.ranks import assign_ranks
+from app.facts.ranks import rerank_groups
 from app.models import Citation, DatasetState, FactDocument, Source
 from app.registry import BY_NAME, KINDS, SOURCE
 from app.search.index import reindex_facts
@@ -50,8 +50,10 @@ def write_entry(session: Session, kind: FactKind, entry: Any, row: Any) -> tuple
     """Create (row None) or update the fact from its validated seed entry; returns the row and the facts
     whose documents may show it."""
     touched: Facts = defaultdict(set)
+    groups = set()
     if row is not None:
         _neighbours(session, kind, row, touched)
+        groups = _rank_groups(kind, row)
     values = _values(session, kind, entry, update=row is not None)
     if row is None:
         row = kind.model(**{kind.key: getattr(entry, kind.key)}, **values)
@@ -63,7 +65,7 @@ def write_entry(session: Session, kind: FactKind, entry: Any, row: Any) -> tuple
     _replace_citations(session, kind, row.id, entry.citations)
     if kind.parts:
         _write_parts(session, kind, row, getattr(entry, kind.parts))
-    _rerank(session, kind, touched)
+    _rerank(session, kind, groups | _rank_groups(kind, row), touched)
     _neighbours(session, kind, row, touched)
     return row, touched
 
@@ -72,13 +74,14 @@ def deprecate(session: Session, kind: FactKind, row: Any, reason: str) -> Facts:
     """Mark the fact deprecated (it stays at its URL, with its citations and history)."""
     touched: Facts = defaultdict(set)
     _neighbours(session, kind, row, touched)
+    groups = _rank_groups(kind, row)
     row.status, row.status_reason = "deprecated", reason
     if kind.parts:
         part_kind = _part_kind(kind)
         for part in _parts(session, kind, part_kind, row.id):
             part.status, part.status_reason = "deprecated", reason
     session.flush()
-    _rerank(session, kind, touched)
+    _rerank(session, kind, groups, touched)
     return touched
 
 
@@ -182,16 +185,16 @@ def _write_parts(session: Session, kind: FactKind, row: Any, entries: list) -> N
     session.flush()
 
 
-def _rerank(session: Session, kind: FactKind, touched: Facts) -> None:
-    """Ranks follow the rule again (app.facts.ranks); the facts whose rank moved are touched."""
+def _rank_groups(kind: FactKind, row: Any) -> set[tuple]:
+    return {kind.ranks.identity_of(row)} if kind.ranks is not None else set()
+
+
+def _rerank(session: Session, kind: FactKind, groups: set[tuple], touched: Facts) -> None:
+    """The groups the fact was and is in are ranked by the rule again (app.facts.ranks; a curator's rank in
+    the seed files is for the seed to give); the facts whose rank moved are touched."""
     if kind.ranks is None or kind.cited_by is None:
         return
-    ranks = select(kind.model.id, kind.model.rank, kind.model.rank_reason)
-    before = {fact_id: (rank, reason) for fact_id, rank, reason in session.execute(ranks)}
-    assign_ranks(session, kind.model, kind.cited_by, kind.key, kind.ranks, {})
-    for fact_id, rank, reason in session.execute(ranks):
-        if before.get(fact_id) != (rank, reason):
-            touched[kind.name].add(fact_id)
+    touched[kind.name].update(rerank_groups(session, kind.model, kind.cited_by, kind.key, kind.ranks, groups))
 
 
 def _neighbours(session: Session, kind: FactKind, row: Any, touched: Facts) -> None:

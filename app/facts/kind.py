@@ -5,7 +5,7 @@ export, the search index, the read model, source citations, /v1/meta counts, URL
 helpers loop over the registry, so a new kind is one declaration plus its package.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 Languages = tuple[str, ...]
 # rows of the kind's model, the languages to render → one JSON-ready dict per row, in order
 Renderer = Callable[[Session, list[Any], Languages], list[dict[str, Any]]]
-# (field, weight, text) search documents of one fact beyond its declared fields
-ExtraSearch = Callable[[Session], Iterator[tuple[str, str, int, str]]]
+# (slug, field, weight, text) search documents beyond the facts' declared fields: of the facts whose keys are
+# given (a curation write's), or of all
+ExtraSearch = Callable[[Session, Collection[str] | None], Iterator[tuple[str, str, int, str]]]
 
 
 @dataclass(frozen=True)

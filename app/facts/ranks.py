@@ -93,9 +93,32 @@ def rank_group(group: list[Any], key: str, what: str, explicit: Explicit,
     return ranks
 
 
-def _latest_source_dates(session: Session, cited_by: str) -> dict[int, dt.date]:
-    """The publication date of each fact's most recently published cited source."""
+def rerank_groups(session: Session, model: Any, cited_by: str, key: str, rule: RankRule,
+                  identities: set[tuple]) -> list[int]:
+    """Rank by the rule the active facts of these identity groups only (those a curation write touched: the
+    rest cannot have moved); returns the ids whose rank changed."""
+    changed = []
+    columns = rule.identity(model.__table__)
+    for identity in identities:
+        group = session.execute(select(model).where(
+            model.status == "active", *(column == value for column, value in zip(columns, identity, strict=True)))
+        ).scalars().all()
+        if not group:
+            continue
+        published = _latest_source_dates(session, cited_by, [row.id for row in group])
+        ranked = rank_group(list(group), key, rule.what, {}, published)
+        for row in group:
+            if (row.rank, row.rank_reason) != ranked[row.id]:
+                row.rank, row.rank_reason = ranked[row.id]
+                changed.append(row.id)
+    session.flush()
+    return changed
+
+
+def _latest_source_dates(session: Session, cited_by: str, ids: list[int] | None = None) -> dict[int, dt.date]:
+    """The publication date of each fact's (of `ids`, or every fact's) most recently published cited source."""
     column = getattr(Citation, cited_by)
-    rows = session.execute(select(column, func.max(Source.published_on)).join(Source, Source.id == Citation.source_id)
-                           .where(column.isnot(None)).group_by(column)).all()
+    statement = (select(column, func.max(Source.published_on)).join(Source, Source.id == Citation.source_id)
+                 .where(column.isnot(None) if ids is None else column.in_(ids)).group_by(column))
+    rows = session.execute(statement).all()
     return {fact_id: date for fact_id, date in rows}

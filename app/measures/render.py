@@ -1,6 +1,6 @@
 """Measures, with their metrics, as API documents; and the search documents of their metrics."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -61,10 +61,14 @@ def _programme_refs(session: Session, ids: set[int | None], languages: Languages
     return {p.id: {"slug": p.slug, "name": text_of(p, "name", languages)} for p in rows}
 
 
-def search_metrics(session: Session) -> Iterator[tuple[str, str, int, str]]:
-    """Each metric as a line of its measure (value, unit, what is counted), after the measure's own fields."""
-    rows = session.execute(select(Metric, Measure.slug).join(Measure, Metric.measure_id == Measure.id)
-                           .where(Metric.status == "active").order_by(Metric.id)).all()
+def search_metrics(session: Session, keys: Collection[str] | None = None) -> Iterator[tuple[str, str, int, str]]:
+    """Each metric as a line of its measure (value, unit, what is counted), after the measure's own fields; of
+    the measures `keys` names, or all."""
+    statement = (select(Metric, Measure.slug).join(Measure, Metric.measure_id == Measure.id)
+                 .where(Metric.status == "active").order_by(Metric.id))
+    if keys is not None:
+        statement = statement.where(Measure.slug.in_(keys))
+    rows = session.execute(statement).all()
     for metric, measure_slug in rows:
         value = format(metric.value, "f")
         yield measure_slug, "metric_zh", 3, f"{value}{metric.unit_zh or ''} {metric.counted_zh}"

@@ -1,6 +1,6 @@
 """Observations as API documents, and their search documents."""
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -55,14 +55,16 @@ def observation_title(document: dict[str, Any]) -> dict[str, str]:
     return {lang: f"{name} {document['period']}" for lang, name in document["indicator"]["name"].items()}
 
 
-def search_summaries(session: Session) -> Iterator[tuple[str, str, int, str]]:
-    """One line per language (place, period, indicator, value), indexed before the declared fields."""
-    rows = session.execute(
-        select(Observation, Indicator, Place)
-        .join(Indicator, Observation.indicator_id == Indicator.id)
-        .join(Place, Observation.place_id == Place.id)
-        .order_by(Observation.id)
-    ).all()
+def search_summaries(session: Session, keys: Collection[str] | None = None) -> Iterator[tuple[str, str, int, str]]:
+    """One line per language (place, period, indicator, value), indexed before the declared fields; of the
+    observations `keys` names, or all."""
+    statement = (select(Observation, Indicator, Place)
+                 .join(Indicator, Observation.indicator_id == Indicator.id)
+                 .join(Place, Observation.place_id == Place.id)
+                 .order_by(Observation.id))
+    if keys is not None:
+        statement = statement.where(Observation.slug.in_(keys))
+    rows = session.execute(statement).all()
     for obs, indicator, place in rows:
         value = format(obs.value, "f")
         yield obs.slug, "summary_zh", 4, f"{place.name_zh} {obs.period} {indicator.name_zh} {value}{obs.unit_zh or ''}"

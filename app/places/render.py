@@ -1,6 +1,6 @@
 """Places as API documents."""
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -30,9 +30,10 @@ def render_places(session: Session, rows: list[Place], languages: Languages) -> 
     ]
 
 
-def search_aliases(session: Session) -> Iterator[tuple[str, str, int, str]]:
-    """Each place's other names, indexed after its fields and quotes (weight 4)."""
-    for slug, aliases in session.execute(select(Place.slug, Place.aliases).order_by(Place.id)):
+def search_aliases(session: Session, keys: Collection[str] | None = None) -> Iterator[tuple[str, str, int, str]]:
+    """Each place's other names (of the places `keys` names, or all), indexed after its fields and quotes (weight 4)."""
+    rows = select(Place.slug, Place.aliases).order_by(Place.id)
+    for slug, aliases in session.execute(rows if keys is None else rows.where(Place.slug.in_(keys))):
         for alias in aliases:
             yield slug, "alias_zh", 4, alias["zh"]
             yield slug, "alias_en", 4, alias["en"]

@@ -17,18 +17,26 @@ def _documents(session: Session, only: dict[str, set[str]] | None = None) -> Ite
     before its fields, its fields in each language, the quotes of its citations, what it indexes after.
     `only`: the keys of each kind to index (a curation write's facts), instead of every fact."""
     quotes: dict[tuple[str, int], list[str]] = {}
-    for c in session.exec(select(Citation).order_by(Citation.id)).all():
-        quotes.setdefault(cited_fact(c), []).append(c.quote)
+    if only is None:
+        for c in session.exec(select(Citation).order_by(Citation.id)).all():
+            quotes.setdefault(cited_fact(c), []).append(c.quote)
 
     for kind in SEARCHED_KINDS:
-        if only is not None and not only.get(kind.name):
+        keys = None if only is None else only.get(kind.name)
+        if only is not None and not keys:
             continue
-        before = _by_slug(kind.search_before(session)) if kind.search_before else {}
-        after = _by_slug(kind.search_after(session)) if kind.search_after else {}
+        before = _by_slug(kind.search_before(session, keys)) if kind.search_before else {}
+        after = _by_slug(kind.search_after(session, keys)) if kind.search_after else {}
         rows = select(kind.model).where(kind.model.status == "active")  # type: ignore[attr-defined]
-        if only is not None:
-            rows = rows.where(getattr(kind.model, kind.key).in_(only[kind.name]))
-        for row in session.exec(rows.order_by(kind.model.id)).all():
+        if keys is not None:
+            rows = rows.where(getattr(kind.model, kind.key).in_(keys))
+        rows = session.exec(rows.order_by(kind.model.id)).all()
+        if keys is not None and rows and kind.cited_by:  # only these facts' quotes
+            column = getattr(Citation, kind.cited_by)
+            for c in session.exec(select(Citation).where(column.in_([row.id for row in rows]))
+                                  .order_by(Citation.id)).all():
+                quotes.setdefault(cited_fact(c), []).append(c.quote)
+        for row in rows:
             slug = getattr(row, kind.key)
             for field, weight, text in before.get(slug, []):
                 yield kind.name, slug, field, weight, text
