@@ -8,13 +8,12 @@ import logging
 import random
 import time
 
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.routes import ROUTE_SCOPE_KEY, RouteTemplates
 from app.config import Settings
-from app.errors import echoed, problem
+from app.errors import PayloadTooLarge, echoed, problem
 from app.ops.clients import TrustedProxies, forwarded_scheme
 from app.ops.headers import CORS_METHODS, ResponseHeaders
 from app.ops.logs import ACCESS_LOGGER, REQUEST_ID
@@ -26,6 +25,8 @@ MAX_REQUEST_ID = 128
 # Probes and scrapes must keep working for a client that is being throttled (often the same proxy IP).
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 SERVER_ERROR = "The server met an unexpected error; it has been logged."
+# Writes under /v1/ carry whole source texts, so they get their own, larger body limit (MAX_WRITE_BODY_BYTES).
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A uuid4 is 122 random bits with fixed version/variant bits. uuid.uuid4() reads os.urandom (a system
 # call, ~4 µs here); an id for correlating logs needs no cryptographic randomness, so use the PRNG.
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
@@ -47,7 +48,9 @@ class OpsMiddleware:
         self.routes = routes
         self.access_log = settings.access_log
         self.max_query = settings.max_query_string
-        self.max_body = settings.max_body_bytes
+        self.body_limits = (  # indexed by "is a write under /v1/"
+            BodyLimit(settings.max_body_bytes, "MAX_BODY_BYTES", "requests other than writes under /v1/"),
+            BodyLimit(settings.max_write_body_bytes, "MAX_WRITE_BODY_BYTES", "writes under /v1/"))
         self.proxies = TrustedProxies(settings.trusted_proxies)
         self.limiter = (TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
                         if settings.rate_limit_per_minute else None)
@@ -88,7 +91,7 @@ class OpsMiddleware:
                 await rejection(scope, receive, send_with_headers)
                 return
             if b"transfer-encoding" in headers:  # a body of unknown length: count it as it arrives
-                receive = _limited(receive, self.max_body)
+                receive = _limited(receive, self._body_limit(scope))
             try:
                 await self.app(app_scope, receive, send_with_headers)
             except Exception:
@@ -128,10 +131,14 @@ class OpsMiddleware:
             return problem(414, f"The query string is longer than {self.max_query} bytes.",
                            type_slug="uri-too-long", instance=path)
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return problem(413, f"The request body is larger than {self.max_body} bytes.",
-                           type_slug="payload-too-large", instance=path)
+        if length is not None:
+            limit = self._body_limit(scope)
+            if not length.isdigit() or int(length) > limit.bytes:
+                return problem(413, limit.detail, type_slug="payload-too-large", instance=path)
         return None
+
+    def _body_limit(self, scope: Scope) -> "BodyLimit":
+        return self.body_limits[scope["method"] in WRITE_METHODS and scope["path"].startswith("/v1/")]
 
     def _preflight(self, headers: dict[bytes, bytes], path: str) -> ASGIApp:
         origin, method = headers[b"origin"], headers[b"access-control-request-method"]
@@ -158,7 +165,15 @@ class OpsMiddleware:
             }})
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
+class BodyLimit:
+    """A body limit, and the 413 detail that names it (its size, its setting and what it applies to)."""
+
+    def __init__(self, size: int, setting: str, applies_to: str) -> None:
+        self.bytes = size
+        self.detail = f"The request body is larger than {size} bytes ({setting}, the limit for {applies_to})."
+
+
+def _limited(receive: Receive, limit: BodyLimit) -> Receive:
     """A receive that fails with 413 once a chunked body passes the limit (rendered by the error handlers)."""
     received = 0
 
@@ -167,8 +182,8 @@ def _limited(receive: Receive, limit: int) -> Receive:
         message = await receive()
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
-            if received > limit:
-                raise HTTPException(413, f"The request body is larger than {limit} bytes.")
+            if received > limit.bytes:
+                raise PayloadTooLarge(limit.detail)
         return message
 
     return limited_receive
