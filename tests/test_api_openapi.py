@@ -70,7 +70,7 @@ def test_every_tag_used_has_a_description(spec: dict[str, Any]) -> None:
     described = {t["name"]: t.get("description") for t in spec.get("tags", [])}
     used = {tag for _, op in operations(spec) for tag in op["tags"]}
     assert used == {"timeline", "indicators", "reforms", "places", "people", "sources", "search", "history",
-                    "releases", "conflicts", "meta"}
+                    "releases", "conflicts", "meta", "keys"}
     assert not [t for t in used if not described.get(t)], described
 
 

@@ -37,6 +37,10 @@ page in those formats. An unknown query parameter is an error, never silently ig
 Bodies over 1 KB are gzip-compressed when `Accept-Encoding` allows it, and the gzip body has its own ETag.
 CORS allows GET from any origin.
 
+**Keys.** Reading needs no key. The curation routes need `Authorization: Bearer rfk_…` with a key of the right
+scope (401 without one, 403 without the scope, 429 past the key's rate); `GET /v1/keys/current` shows which
+key a request carries. Answers to a key are never cached.
+
 **Requests.** `Accept`, `Accept-Language` and `Accept-Encoding` follow RFC 9110 (q-values; a header sent on
 several lines is one list). Request heads over 16 KiB (one field over 8 KiB) get `431`, targets over
 8 KiB `414`. Raw UTF-8 in a URL is read as if percent-encoded. `links.next` keeps every repeated filter.
@@ -68,6 +72,8 @@ OPENAPI_TAGS = [
                                         "ranked (preferred, normal, deprecated) with a reason; lists show the "
                                         "preferred one, `rank=all` all of them."},
     {"name": "meta", "description": "Dataset version, licence, attribution and counts."},
+    {"name": "keys", "description": "API keys: reading is public, the curation routes need `Authorization: "
+                                    "Bearer <key>` (Authorize, above). Which key a request carries."},
 ]
 
 
