@@ -35,7 +35,7 @@ page in those formats. An unknown query parameter is an error, never silently ig
 
 **Caching.** Responses carry a strong `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
 Bodies over 1 KB are gzip-compressed when `Accept-Encoding` allows it, and the gzip body has its own ETag.
-CORS allows GET from any origin.
+CORS allows GET from any origin; writes, and requests that send a key, only from origins the operator lists.
 
 **Keys.** Reading needs no key. The curation routes need `Authorization: Bearer rfk_…` with a key of the right
 scope (401 without one, 403 without the scope, 429 past the key's rate); `GET /v1/keys/current` shows which

@@ -15,7 +15,7 @@ from app.api.routes import ROUTE_SCOPE_KEY, RouteTemplates
 from app.config import Settings
 from app.errors import PayloadTooLarge, echoed, problem
 from app.ops.clients import TrustedProxies, forwarded_scheme
-from app.ops.headers import CORS_METHODS, ResponseHeaders
+from app.ops.headers import ResponseHeaders, is_write
 from app.ops.logs import ACCESS_LOGGER, REQUEST_ID
 from app.ops.metrics import UNMATCHED, RequestMetrics
 from app.ops.ratelimit import TokenBuckets
@@ -54,7 +54,7 @@ class OpsMiddleware:
         self.proxies = TrustedProxies(settings.trusted_proxies)
         self.limiter = (TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
                         if settings.rate_limit_per_minute else None)
-        self.headers = ResponseHeaders(settings.cors_origins)
+        self.headers = ResponseHeaders(settings.cors_origins, settings.cors_write_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,7 +64,9 @@ class OpsMiddleware:
         headers = dict(scope["headers"])
         request_id = _request_id(headers.get(b"x-request-id"))
         client = self._client(scope, headers)
-        extra = [*self.headers.for_response(scope["path"], headers.get(b"origin")), (b"x-request-id", request_id)]
+        origin = headers.get(b"origin")
+        writes = origin is not None and is_write(scope["method"], headers)
+        extra = [*self.headers.for_response(scope["path"], origin, writes), (b"x-request-id", request_id)]
         status = 0  # not started yet
         # HEAD is GET without the body (RFC 9110 §9.3.2), for every route at once: the app answers a GET on a
         # copy of the scope and the body is dropped here, its headers (content-length too) kept. The server
@@ -142,14 +144,12 @@ class OpsMiddleware:
 
     def _preflight(self, headers: dict[bytes, bytes], path: str) -> ASGIApp:
         origin, method = headers[b"origin"], headers[b"access-control-request-method"]
-        if not self.headers.allows(origin):
-            return problem(400, "CORS preflight refused: this origin is not allowed.",
-                           type_slug="cors-refused", instance=path)
-        if method not in CORS_METHODS:
-            return problem(400, "CORS preflight refused: only GET and HEAD are allowed cross-origin.",
-                           type_slug="cors-refused", instance=path)
+        requested = headers.get(b"access-control-request-headers")
+        refusal = self.headers.preflight_refusal(origin, method, requested)
+        if refusal is not None:
+            return problem(400, f"CORS preflight refused: {refusal}", type_slug="cors-refused", instance=path)
         response = Response(status_code=204)
-        response.raw_headers.extend(self.headers.preflight(headers.get(b"access-control-request-headers")))
+        response.raw_headers.extend(self.headers.preflight(origin, requested))
         return response
 
     def _record(self, method: str, scope: Scope, status: int, started: float, request_id: str,
