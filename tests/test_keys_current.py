@@ -38,7 +38,7 @@ def created_at(url: str) -> dict[str, str]:
     engine = make_engine(Settings(database_url=url))
     try:
         with engine.connect() as connection:
-            return {key.name: key.created_at.isoformat().replace("+00:00", "Z") for key in list_keys(connection)}
+            return {key.name: key.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") for key in list_keys(connection)}
     finally:
         engine.dispose()
 

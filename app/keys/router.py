@@ -1,5 +1,6 @@
 """HTTP for /v1/keys/current: which key a request was made with (a client's check of its configuration)."""
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -15,6 +16,11 @@ from app.keys.service import Caller, key_info
 
 router = ResourceRouter(tags=["keys"])
 JSON = "application/json"
+
+
+def _iso_utc(moment: dt.datetime) -> str:
+    # Written as every time the API serves (a release's published_at): UTC, whole seconds, `Z`.
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @router.get(
@@ -34,4 +40,5 @@ def current_key(request: Request, caller: Annotated[Caller, require(None)],
     with request.app.state.engine.connect() as connection:
         info = key_info(connection, caller.name)
     # `info` exists: require() has just read the same key, and keys are never deleted.
-    return KeyOut(name=info.name, scopes=list(info.scopes), created_at=info.created_at, expires_at=info.expires_at)
+    return KeyOut(name=info.name, scopes=list(info.scopes), created_at=_iso_utc(info.created_at),
+                  expires_at=info.expires_at and _iso_utc(info.expires_at))

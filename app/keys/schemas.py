@@ -1,7 +1,5 @@
 """What the API shows of a key: never its secret, nor the secret's hash."""
 
-import datetime as dt
-
 from pydantic import BaseModel, Field
 
 
@@ -12,7 +10,6 @@ class KeyOut(BaseModel):
                                   "entries name it as `key:<name>`.", examples=["data-desk"])
     scopes: list[str] = Field(description="What the key may do: `propose`, `review`, `publish`, `admin` (none "
                                           "implies another).", examples=[["propose", "review"]])
-    created_at: dt.datetime = Field(description="When the key was created (UTC).",
-                                    examples=["2026-12-01T09:30:00Z"])
-    expires_at: dt.datetime | None = Field(description="When the key stops working (UTC); null: never.",
-                                           examples=["2027-06-30T00:00:00Z"])
+    created_at: str = Field(description="When the key was created, UTC (ISO 8601).", examples=["2026-12-01T09:30:00Z"])
+    expires_at: str | None = Field(description="When the key stops working, UTC (ISO 8601); null: never.",
+                                   examples=["2027-06-30T00:00:00Z"])
