@@ -22,7 +22,8 @@ SECURITY: Headers = [
 ]
 EXPOSED = b"Link, ETag, Content-Language, X-Request-ID, Retry-After"
 CORS_METHODS = (b"GET", b"HEAD")
-WRITE_METHODS = (b"POST", b"PUT", b"PATCH", b"DELETE")
+# Writes: what CORS_WRITE_ORIGINS opens and MAX_WRITE_BODY_BYTES (app.ops.middleware) allows for under /v1/.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 READ_METHODS_TEXT, ALL_METHODS_TEXT = b"GET, HEAD", b"GET, HEAD, POST, PUT, PATCH, DELETE"
 PREFLIGHT_MAX_AGE = b"600"
 
@@ -91,7 +92,7 @@ class ResponseHeaders:
     def preflight_refusal(self, origin: bytes, method: bytes, requested_headers: bytes | None) -> str | None:
         """Why a preflight is refused, or None to allow it."""
         if method not in CORS_METHODS or asks_authorization(requested_headers):
-            if origin in self.write_origins and (method in CORS_METHODS or method in WRITE_METHODS):
+            if origin in self.write_origins and (method in CORS_METHODS or method.decode("latin-1") in WRITE_METHODS):
                 return None
             if not self.write_origins:
                 return "only GET and HEAD, without Authorization, are allowed cross-origin."

@@ -15,7 +15,7 @@ from app.api.routes import ROUTE_SCOPE_KEY, RouteTemplates
 from app.config import Settings
 from app.errors import PayloadTooLarge, echoed, problem
 from app.ops.clients import TrustedProxies, forwarded_scheme
-from app.ops.headers import ResponseHeaders, is_write
+from app.ops.headers import WRITE_METHODS, ResponseHeaders, is_write
 from app.ops.logs import ACCESS_LOGGER, REQUEST_ID
 from app.ops.metrics import UNMATCHED, RequestMetrics
 from app.ops.ratelimit import TokenBuckets
@@ -25,8 +25,6 @@ MAX_REQUEST_ID = 128
 # Probes and scrapes must keep working for a client that is being throttled (often the same proxy IP).
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 SERVER_ERROR = "The server met an unexpected error; it has been logged."
-# Writes under /v1/ carry whole source texts, so they get their own, larger body limit (MAX_WRITE_BODY_BYTES).
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A uuid4 is 122 random bits with fixed version/variant bits. uuid.uuid4() reads os.urandom (a system
 # call, ~4 µs here); an id for correlating logs needs no cryptographic randomness, so use the PRNG.
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
@@ -140,6 +138,7 @@ class OpsMiddleware:
         return None
 
     def _body_limit(self, scope: Scope) -> "BodyLimit":
+        # Writes under /v1/ carry whole source texts: they get their own, larger limit (MAX_WRITE_BODY_BYTES).
         return self.body_limits[scope["method"] in WRITE_METHODS and scope["path"].startswith("/v1/")]
 
     def _preflight(self, headers: dict[bytes, bytes], path: str) -> ASGIApp:
