@@ -103,7 +103,7 @@ def test_operations_are_all_covered(api_schema: schemathesis.BaseSchema) -> None
     """A route added without a schema (or hidden from it) would silently escape the fuzzing above."""
     labels = {result.ok().label for result in api_schema.get_all_operations()}
     assert labels == {f"{m} {p}" for m, p in OPERATIONS}
-    assert len(labels) == 34 and all(label.startswith("GET /v1/") for label in labels), sorted(labels)
+    assert len(labels) == 35 and all(label.startswith("GET /v1/") for label in labels), sorted(labels)
 
 
 def test_stateful_links(api_schema: schemathesis.BaseSchema) -> None:
