@@ -5,16 +5,24 @@ Test-only routes stand in for the write routes (as in test_keys), on SQLite and 
 
 from typing import Annotated
 
+import pytest
 import test_keys
 from conftest import client_for
 from fastapi.testclient import TestClient
 from test_keys import audit_log
 
 from app.config import Settings
+from app.keys import auth
 from app.keys.auth import require
 from app.keys.service import Caller
 
 keyed = test_keys.keyed  # the fixture: a key per scope, one for all, one revoked, one expired
+
+
+@pytest.fixture(autouse=True)
+def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No token comes back during a test: the counts below do not depend on how fast the machine is."""
+    monkeypatch.setattr(auth, "_clock", lambda: 1000.0)
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -80,4 +88,4 @@ def test_the_defaults_are_sixty_a_minute_in_bursts_of_twenty(keyed: dict[str, st
     with with_test_routes(client_for(empty_url, write_rate_limit_per_minute=60, write_rate_limit_burst=20)) as client:
         statuses = [client.post("/v1/_test/propose", headers=bearer(keyed["propose"])) for _ in range(21)]
     assert [r.status_code for r in statuses] == [200] * 20 + [429]
-    assert statuses[-1].headers["retry-after"] == "1"  # a token a second
+    assert statuses[-1].headers["retry-after"] == "1"  # a token a second (and the clock is stopped)

@@ -27,6 +27,7 @@ REALM = "reform-facts"
 BEARER = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer rfk_…`. Reading is public.")
 # check() is a sync dependency, so it runs in the thread pool; the token buckets are plain dicts.
 _BUCKETS_LOCK = threading.Lock()
+_clock = time.monotonic  # what the buckets refill by (a test stops it, so a slow machine cannot refill them)
 
 
 class Unauthorized(AppError):
@@ -60,7 +61,7 @@ def _retry_after(request: Request, caller: Caller) -> str | None:
     if buckets is None:
         return None
     with _BUCKETS_LOCK:
-        wait = buckets.take(caller.name, time.monotonic())
+        wait = buckets.take(caller.name, _clock())
     return buckets.retry_after(wait) if wait else None
 
 
