@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,13 @@ class Settings(BaseSettings):
     )
 
     max_query_string: int = Field(default=2048, ge=64, description="Longest query string accepted, bytes (414).")
-    max_body_bytes: int = Field(default=16384, ge=0, description="Largest request body accepted, bytes (413).")
+    max_body_bytes: int = Field(default=16384, ge=0, description="Largest request body accepted, bytes (413), "
+                                                                 "except for writes under /v1/.")
+    max_write_body_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=0,
+        description="Largest body of a write (POST, PUT, PATCH, DELETE) under /v1/, bytes (413): a source upload "
+                    "carries a whole article.",
+    )
     max_header_bytes: int = Field(
         default=16384, ge=1024, description="Largest request head (request line and header fields), bytes (431)."
     )
@@ -61,14 +67,32 @@ class Settings(BaseSettings):
     )
     rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off.")
     rate_limit_burst: int = Field(default=60, ge=1, description="Token-bucket size: requests a client may make at once.")
+    write_rate_limit_per_minute: int = Field(
+        default=60, ge=0, description="Requests per API key per minute to routes that need a scope, per worker "
+                                      "process; 0 = off (over: 429 + Retry-After, audited)."
+    )
+    write_rate_limit_burst: int = Field(default=20, ge=1, description="Token-bucket size: scoped requests a key "
+                                                                      "may make at once.")
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy IPs/CIDRs whose X-Forwarded-For/-Proto is honoured."
     )
     cors_origins: str = Field(default="*", description="Comma-separated origins allowed by CORS (GET/HEAD only).")
+    cors_write_origins: str = Field(
+        default="", description="Comma-separated origins allowed to write cross-origin (POST, PUT, PATCH, DELETE, "
+                                "and any request sending Authorization); empty = none. `*` is refused."
+    )
     access_log: bool = Field(default=True, description="One JSON log line per request.")
     ready_timeout: float = Field(
         default=5.0, gt=0, description="Seconds /readyz waits for the database before answering 503."
     )
+
+    @field_validator("cors_write_origins")
+    @classmethod
+    def _write_origins_are_named(cls, value: str) -> str:
+        # Each site that may write from a browser (a curation front end) is a decision; a wildcard is none.
+        if "*" in (origin.strip() for origin in value.split(",")):
+            raise ValueError("CORS_WRITE_ORIGINS must name each origin; '*' is not accepted")
+        return value
 
     @property
     def is_sqlite(self) -> bool:

@@ -75,6 +75,19 @@ class TooManyRequests(AppError):
     status, type_slug, title = 429, "too-many-requests", "Too Many Requests"
 
 
+class PayloadTooLarge(StarletteHTTPException):
+    """A 413 found while the body is read (a chunked body past its limit).
+
+    An HTTPException, not an AppError: FastAPI passes an HTTPException raised while it reads a body through, and
+    turns any other error there into its own 400. It keeps the problem type of the Content-Length check.
+    """
+
+    type_slug = "payload-too-large"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail)
+
+
 def problem(status: int, detail: str, *, type_slug: str | None = None, title: str | None = None,
             instance: str | None = None, errors: list[dict[str, Any]] | None = None,
             headers: dict[str, str] | None = None, extensions: dict[str, Any] | None = None) -> Response:
@@ -147,7 +160,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
         if "GET" in allowed and "HEAD" not in allowed:
             headers["Allow"] = ", ".join([*allowed, "HEAD"])  # OpsMiddleware answers HEAD wherever GET is
-    return problem(exc.status_code, detail, instance=request.url.path, headers=headers or None)
+    return problem(exc.status_code, detail, type_slug=getattr(exc, "type_slug", None), instance=request.url.path,
+                   headers=headers or None)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

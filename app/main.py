@@ -22,6 +22,7 @@ from app.events.router import router as events_router
 from app.facts.kind import API_ROOT
 from app.history.router import router as history_router
 from app.indicators.router import router as indicators_router
+from app.keys.router import router as keys_router
 from app.measures.router import router as measures_router
 from app.meta.router import router as meta_router
 from app.observations.router import router as observations_router
@@ -34,10 +35,11 @@ from app.search.router import router as search_router
 from app.sources.router import router as sources_router
 
 # In the order of the API description: the timeline, indicators, reforms, places, sources, search, history,
-# releases, meta.
+# releases, meta, keys.
 ROUTERS = (events_router, indicators_router, observations_router, measures_router, programmes_router,
            places_router, people_router, sources_router, citations_router, search_router, history_router,
-           releases_router, conflicts_router, meta_router, curation_router)
+           releases_router, conflicts_router, meta_router, curation_router,
+           keys_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

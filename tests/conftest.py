@@ -68,7 +68,9 @@ def migrate_and_seed(url: str, seed_dir: Path = SEED_DIR) -> dict[str, int] | No
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
-    return Settings(**{"database_url": url, "access_log": False, "rate_limit_per_minute": 0, **overrides})
+    # No rate limits unless a test asks for one: a test's requests come as fast as it can make them.
+    return Settings(**{"database_url": url, "access_log": False, "rate_limit_per_minute": 0,
+                       "write_rate_limit_per_minute": 0, **overrides})
 
 
 def client_for(url: str, **overrides: object) -> TestClient:

@@ -69,11 +69,11 @@ def split_response(raw: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
     return int(status_line.split()[1]), headers, body
 
 
-def start_server(database_url: str, log_path: Path, **env: str) -> subprocess.Popen:
-    """Start `python -m app serve` without waiting for it; the port comes from env["PORT"]."""
+def start_server(database_url: str, log_path: Path, module: str = "app", **env: str) -> subprocess.Popen:
+    """Start `python -m <module> serve` without waiting for it; the port comes from env["PORT"]."""
     environment = {**os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "LOG_LEVEL": "warning", **env}
     with log_path.open("ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "app", "serve"], cwd=REPO_ROOT, env=environment,
+        return subprocess.Popen([sys.executable, "-m", module, "serve"], cwd=REPO_ROOT, env=environment,
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
@@ -103,11 +103,12 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def live_server(database_url: str, log_dir: Path, **env: str) -> Iterator[LiveServer]:
-    """`python -m app serve` on a free port of 127.0.0.1 over `database_url`, stopped afterwards."""
+def live_server(database_url: str, log_dir: Path, module: str = "app", **env: str) -> Iterator[LiveServer]:
+    """`python -m app serve` (or `module`'s, see tests/probe_server.py) on a free port of 127.0.0.1 over
+    `database_url`, stopped afterwards."""
     port = free_port()
     log_path = log_dir / f"serve-{port}.log"
-    process = start_server(database_url, log_path, PORT=str(port), **env)
+    process = start_server(database_url, log_path, module, PORT=str(port), **env)
     try:
         wait_until_serving(port, process, log_path)
         yield LiveServer(port, process, log_path)

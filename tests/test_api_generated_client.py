@@ -17,6 +17,9 @@ from conftest import client_for
 from fastapi.testclient import TestClient
 from test_conflicts import conflict_url  # noqa: F401  (fixture: the seed data and a second, synthetic source)
 
+from app.config import Settings
+from app.db import make_engine
+from app.keys.service import create_key
 from tests.api_helpers import SOURCE_BODY, SOURCE_SLUG
 
 GENERATOR = "openapi_python_client"
@@ -116,16 +119,30 @@ def test_every_get_operation_has_a_generated_function(spec: dict[str, Any], pack
     assert set(endpoint_modules(package)) == documented
 
 
+@pytest.fixture(scope="module")
+def keyed_client(client: TestClient, seeded_url: str) -> TestClient:
+    """A client of the same app that sends a key, for the operations that need one (GET /v1/keys/current)."""
+    engine = make_engine(Settings(database_url=seeded_url))
+    try:
+        with engine.begin() as connection:
+            secret = create_key(connection, "generated client", ("propose",), actor="test")
+    finally:
+        engine.dispose()
+    # Its own httpx client: headers set on the generated client would land on the shared session client.
+    return TestClient(client.app, headers={"Authorization": f"Bearer {secret}"})
+
+
 def test_every_get_operation_parses_into_its_typed_model(spec: dict[str, Any], package: ModuleType,
-                                                         client: TestClient) -> None:
+                                                         client: TestClient, keyed_client: TestClient) -> None:
     models = importlib.import_module(f"{package.__name__}.models")
-    api_client = typed_client(package, client)
+    api_client, api_client_with_key = typed_client(package, client), typed_client(package, keyed_client)
     offenders: list[str] = []
     for path, module in sorted(endpoint_modules(package).items()):
         if path in NOT_ON_THE_SEED_DATA:
             continue
         arguments = ARGUMENTS.get(path, {})
-        response = module.sync_detailed(client=api_client, **arguments)
+        needs_key = "security" in spec["paths"][path]["get"]
+        response = module.sync_detailed(client=api_client_with_key if needs_key else api_client, **arguments)
         assert response.status_code == 200, (path, response.status_code, response.content[:500])
         content = spec["paths"][path]["get"]["responses"]["200"]["content"]
         if "application/zip" in content:  # a release's data package, as the generator's File

@@ -2,10 +2,14 @@
 
 import re
 from collections import Counter
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from conftest import client_for
 from fastapi.testclient import TestClient
+
+from app.keys.auth import require
+from app.keys.service import Caller
 
 PROBLEM_REF = "#/components/schemas/Problem"
 
@@ -94,7 +98,7 @@ def test_every_tag_used_has_a_description(spec: dict[str, Any]) -> None:
     described = {t["name"]: t.get("description") for t in spec.get("tags", [])}
     used = {tag for _, op in operations(spec) for tag in op["tags"]}
     assert used == {"timeline", "indicators", "reforms", "places", "people", "sources", "search", "history",
-                    "releases", "conflicts", "meta", "curation"}
+                    "releases", "conflicts", "meta", "curation", "keys"}
     assert not [t for t in used if not described.get(t)], described
 
 
@@ -152,3 +156,30 @@ def test_docs_pages_use_same_origin_assets(client: TestClient, page: str) -> Non
         asset = client.get(url)
         assert asset.status_code == 200 and len(asset.content) > 1000, url
     assert "/openapi.json" in html
+
+
+BEARER_SCHEME = {"HTTPBearer": {"type": "http", "scheme": "bearer",
+                                "description": "An API key: `Authorization: Bearer rfk_…`. Reading is public."}}
+
+
+def test_routes_that_need_a_key_declare_the_bearer_scheme(spec: dict[str, Any]) -> None:
+    """The scheme behind the docs page's Authorize button, listed on every operation that takes a key only."""
+    assert spec["components"]["securitySchemes"] == BEARER_SCHEME
+    secured = {name: op for name, op in operations(spec) if "security" in op}
+    assert "GET /v1/keys/current" in secured
+    for name, op in secured.items():
+        assert op["security"] == [{"HTTPBearer": []}], name
+        assert PROBLEM_REF in [m["schema"]["$ref"] for m in op["responses"]["401"]["content"].values()], name
+    public = [name for name, op in operations(spec) if name.startswith("GET ") and name not in secured]
+    assert {"GET /v1/events", "GET /v1/meta", "GET /v1/sources/{slug}/body"} <= set(public)
+    assert not [name for name in public if "401" in spec["paths"][name[4:]]["get"]["responses"]]
+
+
+def test_any_route_that_requires_a_scope_lists_the_scheme(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url) as client:
+        def propose(caller: Annotated[Caller, require("propose")]) -> dict:
+            return {"name": caller.name}
+        client.app.add_api_route("/v1/_test/propose", propose, methods=["POST"])
+        spec = client.get("/openapi.json").json()
+    assert spec["paths"]["/v1/_test/propose"]["post"]["security"] == [{"HTTPBearer": []}]
+    assert spec["components"]["securitySchemes"] == BEARER_SCHEME

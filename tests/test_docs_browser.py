@@ -13,6 +13,7 @@ exercises that script too.
 
 import importlib.util
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,10 +46,14 @@ cdp = _load_tool()
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('docs-browser') / 'docs.sqlite3'}"
+
+
+@pytest.fixture(scope="module")
+def app_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real server on a free loopback port, against a fresh SQLite file; stopped afterwards."""
-    tmp = tmp_path_factory.mktemp("docs-browser")
-    with cdp.start_app(f"sqlite:///{tmp / 'docs.sqlite3'}", tmp / "app.log", timeout=90) as base:
+    with cdp.start_app(database_url, tmp_path_factory.mktemp("docs-app") / "app.log", timeout=90) as base:
         yield base
 
 
@@ -128,4 +133,50 @@ def test_redoc_renders_offline(app_url: str, page: "cdp.CDPPage") -> None:
     assert f"{app_url}/docs-assets/redoc.standalone.js" in urls, urls
     assert f"{app_url}/openapi.json" in urls, urls
     assert not [e for e in page.console_errors if e.startswith("exception")], _diagnose(page)
+    _assert_offline(page, app_url)
+
+
+def _create_key(database_url: str, name: str) -> str:
+    """A key made as the README says (`python -m app keys create`); the secret is its output's last line."""
+    result = subprocess.run([sys.executable, "-m", "app", "keys", "create", "--name", name, "--scopes", "review"],
+                            cwd=REPO, env={**os.environ, "DATABASE_URL": database_url}, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]  # stderr never holds the secret
+    return result.stdout.splitlines()[-1]
+
+
+def test_swagger_ui_authorize_sends_the_key(app_url: str, database_url: str, page: "cdp.CDPPage") -> None:
+    """Authorize, paste a key, then Try it out on GET /v1/keys/current: the answer names the key."""
+    secret = _create_key(database_url, "docs desk")
+    page.goto(f"{app_url}/docs")
+    try:
+        cdp.swagger_operations(page, timeout=30)
+    except TimeoutError as exc:
+        pytest.fail(f"{exc}{_diagnose(page)}")
+
+    # Before authorizing, the same button press gets the 401 a client without a key gets.
+    response = cdp.swagger_try_it_out(page, "GET", "/v1/keys/current", timeout=30)
+    assert response["status"] == "401", response["text"]
+
+    page.js("document.querySelector('.auth-wrapper button.authorize').click()")
+    page.wait_js("!!document.querySelector('.modal-ux .auth-container input')", 15, "the Authorize dialog")
+    assert "HTTPBearer" in page.js("document.querySelector('.modal-ux .auth-container').innerText")
+    page.js("document.querySelector('.modal-ux .auth-container input').focus()")
+    page.cmd("Input.insertText", {"text": secret})  # typed, as a person pastes it
+    page.js("document.querySelector('.modal-ux .auth-btn-wrapper button.authorize').click()")
+    page.wait_js("!!document.querySelector('.modal-ux .auth-btn-wrapper button.btn-done')", 15, "authorized")
+    page.js("document.querySelector('.modal-ux .auth-btn-wrapper button.btn-done').click()")
+    page.wait_js("!document.querySelector('.modal-ux')", 15, "the dialog to close")
+    assert page.js("!!document.querySelector('.auth-wrapper button.authorize.locked')"), "the padlock did not close"
+
+    block = page.js("""[...document.querySelectorAll('.opblock')].find(b =>
+        b.querySelector('.opblock-summary-path')?.getAttribute('data-path') === '/v1/keys/current').id""")
+    page.js(f"document.getElementById({block!r}).querySelector('button.execute').click()")
+    page.wait_js(f"""(() => {{ const s = document.getElementById({block!r})
+        .querySelector('.live-responses-table tr.response .response-col_status');
+        return s && s.textContent.trim() === '200'; }})()""", 30, "a 200 from GET /v1/keys/current")
+    body = page.js(f"document.getElementById({block!r})"
+                   ".querySelector('.live-responses-table tr.response .response-col_description pre').textContent")
+    assert '"name": "docs desk"' in body and '"scopes": [\n    "review"\n  ]' in body, body
+    assert secret[17:] not in body  # the answer never quotes the secret
     _assert_offline(page, app_url)

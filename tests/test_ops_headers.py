@@ -5,9 +5,11 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from app.config import Settings
 from app.main import create_app
+from app.ops.headers import asks_authorization
 from tests.conftest import client_for
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -17,7 +19,7 @@ SECURITY = {
     "referrer-policy": "no-referrer",
     "cross-origin-resource-policy": "same-origin",
 }
-EXPOSED = "Link, ETag, Content-Language, X-Request-ID"
+EXPOSED = "Link, ETag, Content-Language, X-Request-ID, Retry-After"
 
 
 @pytest.fixture
@@ -115,7 +117,8 @@ def test_cors_preflight_for_a_write_is_refused(client: TestClient) -> None:
                                                      "Access-Control-Request-Method": "DELETE"})
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"] == "CORS preflight refused: only GET and HEAD are allowed cross-origin."
+    assert response.json()["detail"] == ("CORS preflight refused: only GET and HEAD, without Authorization, are "
+                                         "allowed cross-origin.")
     assert "access-control-allow-methods" not in response.headers
 
 
@@ -137,3 +140,78 @@ def test_cors_limited_to_listed_origins(sqlite_seeded_url: str) -> None:
     assert refused.json()["detail"] == "CORS preflight refused: this origin is not allowed."
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "https://a.example"
+
+
+# --- writes cross-origin: only from CORS_WRITE_ORIGINS ------------------------------------------------------
+
+WRITE_PREFLIGHT = {"Access-Control-Request-Method": "POST",
+                   "Access-Control-Request-Headers": "authorization, content-type"}
+CURATE = "https://curate.example"
+
+
+@pytest.mark.parametrize(("requested", "asks"), [
+    (None, False), (b"", False), (b"authorization", True), (b"content-type, Authorization", True),
+    (b" AUTHORIZATION ", True), (b"x-authorization", False), (b"authorization-x", False), (b"content-type", False),
+])
+def test_asks_authorization_reads_the_requested_header_list(requested: bytes | None, asks: bool) -> None:
+    assert asks_authorization(requested) is asks
+
+
+@pytest.mark.parametrize(("method", "headers"), [
+    ("POST", "authorization, content-type"), ("DELETE", None), ("GET", "Authorization"),
+])
+def test_by_default_no_origin_may_write_or_send_a_key(client: TestClient, method: str, headers: str | None) -> None:
+    asked = {"Origin": "https://reader.example", "Access-Control-Request-Method": method}
+    response = client.options("/v1/sources", headers={**asked, **({"Access-Control-Request-Headers": headers}
+                                                                    if headers else {})})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == ("CORS preflight refused: only GET and HEAD, without Authorization, are "
+                                         "allowed cross-origin.")
+    for name in ("access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers"):
+        assert name not in response.headers
+
+
+def test_a_listed_write_origin_may_write_with_a_key(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url, cors_write_origins=f"{CURATE}, https://desk.example") as c:
+        allowed = c.options("/v1/sources", headers={"Origin": CURATE, **WRITE_PREFLIGHT})
+        unlisted = c.options("/v1/sources", headers={"Origin": "https://reader.example", **WRITE_PREFLIGHT})
+        read_preflight = c.options("/v1/sources", headers={"Origin": "https://reader.example",
+                                                           "Access-Control-Request-Method": "GET"})
+        write = c.post("/v1/events", headers={"Origin": CURATE})
+        unlisted_write = c.post("/v1/events", headers={"Origin": "https://reader.example"})
+        read = c.get("/v1/events?limit=1", headers={"Origin": "https://reader.example"})
+    assert allowed.status_code == 204 and allowed.content == b""
+    assert allowed.headers["access-control-allow-origin"] == CURATE
+    assert allowed.headers["access-control-allow-methods"] == "GET, HEAD, POST, PUT, PATCH, DELETE"
+    assert allowed.headers["access-control-allow-headers"] == "authorization, content-type"
+    assert allowed.headers["access-control-max-age"] == "600"
+    assert "Origin" in allowed.headers.get_list("vary")
+    assert unlisted.status_code == 400
+    assert unlisted.json()["detail"] == ("CORS preflight refused: this origin may not write, or send Authorization, "
+                                         "cross-origin (CORS_WRITE_ORIGINS).")
+    assert "access-control-allow-origin" not in unlisted.headers
+    # Reading is as before: any origin, GET and HEAD.
+    assert read_preflight.status_code == 204
+    assert read_preflight.headers["access-control-allow-origin"] == "*"
+    assert read_preflight.headers["access-control-allow-methods"] == "GET, HEAD"
+    assert read.headers["access-control-allow-origin"] == "*"
+    # The answer to a write names its origin (never *) and only a listed one.
+    assert write.status_code == 405
+    assert write.headers["access-control-allow-origin"] == CURATE
+    assert write.headers["access-control-expose-headers"] == EXPOSED
+    assert "Origin" in write.headers.get_list("vary")
+    assert "access-control-allow-origin" not in unlisted_write.headers
+
+
+def test_a_write_origin_may_read_when_reading_is_limited_too(sqlite_seeded_url: str) -> None:
+    with client_for(sqlite_seeded_url, cors_origins="https://a.example", cors_write_origins=CURATE) as c:
+        read = c.get("/v1/events?limit=1", headers={"Origin": CURATE})
+        reader_write = c.options("/v1/sources", headers={"Origin": "https://a.example", **WRITE_PREFLIGHT})
+    assert read.headers["access-control-allow-origin"] == CURATE
+    assert reader_write.status_code == 400  # a read origin is not a write origin
+
+
+def test_a_wildcard_write_origin_is_refused() -> None:
+    with pytest.raises(ValidationError, match="CORS_WRITE_ORIGINS must name each origin"):
+        Settings(cors_write_origins="https://curate.example, *")

@@ -105,9 +105,21 @@ def test_body_over_the_limit_is_413(sqlite_seeded_url: str) -> None:
     assert response.headers["content-type"] == PROBLEM
     assert response.json() == {
         "type": "https://reform-facts.example/problems/payload-too-large", "title": "Request Entity Too Large",
-        "status": 413, "detail": "The request body is larger than 100 bytes.", "instance": "/v1/events"}
+        "status": 413, "detail": "The request body is larger than 100 bytes (MAX_BODY_BYTES, the limit for "
+                                 "requests other than writes under /v1/).", "instance": "/v1/events"}
     assert response.headers["x-frame-options"] == "DENY"
     assert fits.status_code == 200
+
+
+def echo_client(url: str, **settings: object) -> TestClient:
+    """A client of the app with test-only routes that answer with the length of the body they read."""
+    async def echo(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(str(len(await request.body())))
+
+    client = client_for(url, **settings)
+    for path in ("/_test/echo", "/v1/_test/echo"):
+        client.app.add_api_route(path, echo, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    return client
 
 
 def test_chunked_body_over_the_limit_is_413() -> None:
@@ -122,6 +134,49 @@ def test_chunked_body_over_the_limit_is_413() -> None:
         large = c.post("/echo", content=iter([b"12345", b"12345", b"1"]))
     assert (small.status_code, small.text) == (200, "10")
     assert large.status_code == 413
+
+
+GENERAL_LIMIT = "(MAX_BODY_BYTES, the limit for requests other than writes under /v1/)."
+WRITE_LIMIT = "(MAX_WRITE_BODY_BYTES, the limit for writes under /v1/)."
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.parametrize(("method", "path", "limit", "named"), [
+    ("POST", "/v1/_test/echo", 50, WRITE_LIMIT),
+    ("PUT", "/v1/_test/echo", 50, WRITE_LIMIT),
+    ("PATCH", "/v1/_test/echo", 50, WRITE_LIMIT),
+    ("DELETE", "/v1/_test/echo", 50, WRITE_LIMIT),
+    ("GET", "/v1/_test/echo", 10, GENERAL_LIMIT),  # a read, even with a body
+    ("POST", "/_test/echo", 10, GENERAL_LIMIT),  # a write, but not under /v1/
+])
+def test_writes_under_v1_have_their_own_body_limit(sqlite_seeded_url: str, method: str, path: str, limit: int,
+                                                   named: str, chunked: bool) -> None:
+    def body(size: int) -> bytes | Iterator[bytes]:
+        return iter([b"x" * (size - 1), b"x"]) if chunked else b"x" * size
+
+    with echo_client(sqlite_seeded_url, max_body_bytes=10, max_write_body_bytes=50) as c:
+        # (a query string each: the response cache would answer the second GET with the first's page)
+        fits = c.request(method, f"{path}?size={limit}", content=body(limit))
+        over = c.request(method, f"{path}?size={limit + 1}", content=body(limit + 1))
+    assert (fits.status_code, fits.text) == (200, str(limit))
+    assert over.status_code == 413
+    assert over.headers["content-type"] == PROBLEM
+    assert over.json() == {
+        "type": "https://reform-facts.example/problems/payload-too-large", "title": "Request Entity Too Large",
+        "status": 413, "detail": f"The request body is larger than {limit} bytes {named}", "instance": path}
+
+
+def test_the_write_body_limit_defaults_to_2_mib(sqlite_seeded_url: str) -> None:
+    assert (Settings().max_write_body_bytes, Settings().max_body_bytes) == (2 * 1024 * 1024, 16 * 1024)
+    article = b"x" * (300 * 1024)  # a long article: far over the general limit, well under the write limit
+    with echo_client(sqlite_seeded_url) as c:
+        write = c.post("/v1/_test/echo", content=article)
+        read = c.request("GET", "/v1/_test/echo", content=article)
+        too_large = c.post("/v1/_test/echo", content=b"x" * (2 * 1024 * 1024 + 1))
+    assert (write.status_code, write.text) == (200, str(len(article)))
+    assert read.status_code == 413 and read.json()["detail"].endswith(GENERAL_LIMIT)
+    assert too_large.status_code == 413
+    assert too_large.json()["detail"] == f"The request body is larger than 2097152 bytes {WRITE_LIMIT}"
 
 
 def test_query_string_over_the_limit_is_414(sqlite_seeded_url: str) -> None:

@@ -56,8 +56,12 @@ class Rendered:
         return self.etag[:-1] + b'-gzip"'
 
 
-# The header fields the cache decides by.
-NEGOTIATION_FIELDS = frozenset({b"accept", b"accept-language", b"accept-encoding", b"if-none-match"})
+# The header fields the cache decides by. A request with Authorization may be answered from the cache (what is
+# kept is public) but its own answer is never kept: it may depend on the key (GET /v1/keys/current), and a route
+# that require()s a key must not have its page handed to the next client, who sent none.
+NEGOTIATION_FIELDS = frozenset({b"accept", b"accept-language", b"accept-encoding", b"if-none-match",
+                                b"authorization"})
+NOT_STORED = (b"no-store", b"private")  # Cache-Control directives that keep a response out of the cache
 
 
 def _etag(body: bytes) -> bytes:
@@ -109,7 +113,8 @@ class ResponseCache:
             rendered = await self._render(scope, receive, send, wants_gzip)
             if rendered is None:
                 return  # not cacheable; already sent as it was
-            if self.enabled and rendered.storable and generation == self.generation:
+            if (self.enabled and rendered.storable and generation == self.generation
+                    and b"authorization" not in fields):
                 self._store(key, rendered)
         else:
             self.entries.move_to_end(key)
@@ -177,18 +182,16 @@ class ResponseCache:
             return None
         body = b"".join(chunks)
         headers = [(k, v) for k, v in start["headers"] if k not in (b"content-length", b"content-encoding")]
-        names = {k for k, _ in headers}
-        if b"cache-control" not in names:
+        cache_control = b", ".join(v for k, v in headers if k == b"cache-control").lower()
+        if not cache_control:
             headers.append((b"cache-control", DEFAULT_CACHE_CONTROL))
+        storable = len(body) <= MAX_CACHED_BYTES and not any(d in cache_control for d in NOT_STORED)
         headers.append((b"vary", VARY))
         compressed = any(k == b"content-type" and v.startswith(COMPRESSED_MEDIA_TYPES) for k, v in headers)
         gzipped = (gzip.compress(body, compresslevel=6, mtime=0)
                    if wants_gzip and len(body) >= GZIP_MIN_BYTES and not compressed else None)
         route = route_template(scope) or scope["path"]
-        # A response that says no-store (a proposal, which changes without a new dataset version) is never kept.
-        no_store = any(k == b"cache-control" and b"no-store" in v for k, v in headers)
-        return Rendered(200, headers, body, gzipped, _etag(body), route,
-                        storable=len(body) <= MAX_CACHED_BYTES and not no_store)
+        return Rendered(200, headers, body, gzipped, _etag(body), route, storable=storable)
 
     @staticmethod
     async def _send(rendered: Rendered, fields: dict[bytes, str], send: Send) -> None:

@@ -35,7 +35,11 @@ page in those formats. An unknown query parameter is an error, never silently ig
 
 **Caching.** Responses carry a strong `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
 Bodies over 1 KB are gzip-compressed when `Accept-Encoding` allows it, and the gzip body has its own ETag.
-CORS allows GET from any origin.
+CORS allows GET from any origin; writes, and requests that send a key, only from origins the operator lists.
+
+**Keys.** Reading needs no key. The curation routes need `Authorization: Bearer rfk_…` with a key of the right
+scope (401 without one, 403 without the scope, 429 past the key's rate); `GET /v1/keys/current` shows which
+key a request carries. Answers to a key are never cached.
 
 **Requests.** `Accept`, `Accept-Language` and `Accept-Encoding` follow RFC 9110 (q-values; a header sent on
 several lines is one list). Request heads over 16 KiB (one field over 8 KiB) get `431`, targets over
@@ -70,6 +74,8 @@ OPENAPI_TAGS = [
     {"name": "meta", "description": "Dataset version, licence, attribution and counts."},
     {"name": "curation", "description": "Writing: upload a source, propose a fact with its quotes, have another "
                                         "key review it, publish it. Needs an API key (Authorize); reading does not."},
+    {"name": "keys", "description": "API keys: reading is public, the curation routes need `Authorization: "
+                                    "Bearer <key>` (Authorize, above). Which key a request carries."},
 ]
 
 

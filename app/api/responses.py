@@ -60,3 +60,10 @@ ITEM_ERRORS: dict[int | str, dict[str, Any]] = {
     404: _problem("No item has this slug."),
     **_COMMON,
 }
+
+# For routes that require() an API key (app.keys.auth); 403 only where a scope is needed.
+KEY_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _problem("No usable API key: none was sent, or it is malformed, unknown, revoked or expired "
+                  "(WWW-Authenticate says which)."),
+    403: _problem("The key lacks the scope this operation needs (WWW-Authenticate names it)."),
+}

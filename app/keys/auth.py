@@ -4,24 +4,31 @@
     def write(caller: Annotated[Caller, require("propose")]): ...
 
 A request without a usable key is a 401, one whose key lacks the scope a 403 (RFC 6750's error codes in
-WWW-Authenticate); each refusal is written to the audit log before it is answered, and neither the log
-nor the problem ever quotes the secret.
+WWW-Authenticate), and a key past its rate (WRITE_RATE_LIMIT_PER_MINUTE, on routes that need a scope) a 429;
+each refusal is written to the audit log before it is answered, and neither the log nor the problem ever
+quotes the secret. `require(None)` takes any usable key and is not rate limited (it guards reads about the
+caller, not writes). Every answer given to a key is marked `Cache-Control: no-store`.
 """
 
+import threading
+import time
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPBearer
 
 from app.api.routes import route_template
 from app.audit.log import record_refusal
-from app.errors import AppError
+from app.errors import AppError, TooManyRequests
 from app.keys.service import SCOPES, Caller, Refused, authenticate
 
 REALM = "reform-facts"
 # Declares the scheme in the OpenAPI document (the docs page's Authorize button); the header is parsed
 # below, where a missing header and a malformed one get different answers.
 BEARER = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer rfk_…`. Reading is public.")
+# check() is a sync dependency, so it runs in the thread pool; the token buckets are plain dicts.
+_BUCKETS_LOCK = threading.Lock()
+_clock = time.monotonic  # what the buckets refill by (a test stops it, so a slow machine cannot refill them)
 
 
 class Unauthorized(AppError):
@@ -45,12 +52,27 @@ def _secret(request: Request) -> str | None:
     return secret.strip()
 
 
-def require(scope: str) -> Any:
-    """A dependency that answers with the Caller holding `scope`, or refuses the request."""
-    if scope not in SCOPES:
-        raise ValueError(f"unknown scope {scope!r}")
+def _retry_after(request: Request, caller: Caller) -> str | None:
+    """Spend one of the key's tokens: None if it had one, else the Retry-After value.
 
-    def check(request: Request, _: Annotated[Any, Depends(BEARER)]) -> Caller:
+    The buckets (app.state.key_buckets, made by install_ops; None when the limit is off) are per worker
+    process, like the per-client limit: with N workers a key gets up to N times the rate.
+    """
+    buckets = request.app.state.key_buckets
+    if buckets is None:
+        return None
+    with _BUCKETS_LOCK:
+        wait = buckets.take(caller.name, _clock())
+    return buckets.retry_after(wait) if wait else None
+
+
+def require(scope: str | None) -> Any:
+    """A dependency that answers with the Caller holding `scope` (any usable key for None), or refuses."""
+    if scope is not None and scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    needs = f"an API key with scope '{scope}'" if scope else "an API key"
+
+    def check(request: Request, response: Response, _: Annotated[Any, Depends(BEARER)]) -> Caller:
         engine = request.app.state.engine
         route = route_template(request.scope) or request.url.path  # the full template, /v1 included
         action = f"{request.method} {route}"
@@ -63,8 +85,7 @@ def require(scope: str) -> Any:
         try:
             secret = _secret(request)
             if secret is None:
-                raise refuse(Unauthorized(f"This request needs an API key with scope '{scope}': send "
-                                          "Authorization: Bearer <key>.",
+                raise refuse(Unauthorized(f"This request needs {needs}: send Authorization: Bearer <key>.",
                                           headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'}),
                              "anonymous", "401 no credentials")
             with engine.connect() as connection:
@@ -74,11 +95,20 @@ def require(scope: str) -> Any:
             raise refuse(Unauthorized(f"The API key was refused: {reason}.",
                                       headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token"'}),
                          f"key:{exc.name}" if exc.name else "anonymous", f"401 {reason}") from None
-        if scope not in caller.scopes:
-            raise refuse(Forbidden(f"The key {caller.name!r} lacks the scope '{scope}' this request needs.",
-                                   headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="insufficient_scope", '
-                                                                f'scope="{scope}"'}),
-                         f"key:{caller.name}", f"403 needs scope {scope}")
+        if scope is not None:
+            # Before the scope check: a key that keeps asking for what it may not do is slowed down too.
+            retry_after = _retry_after(request, caller)
+            if retry_after is not None:
+                raise refuse(TooManyRequests(f"Too many requests with the key {caller.name!r}; retry in "
+                                             f"{retry_after} s.", headers={"Retry-After": retry_after}),
+                             f"key:{caller.name}", "429 rate limited")
+            if scope not in caller.scopes:
+                raise refuse(Forbidden(f"The key {caller.name!r} lacks the scope '{scope}' this request needs.",
+                                       headers={"WWW-Authenticate": f'Bearer realm="{REALM}", '
+                                                                    f'error="insufficient_scope", scope="{scope}"'}),
+                             f"key:{caller.name}", f"403 needs scope {scope}")
+        # What a key is shown depends on the key: no cache, ours (app.api.cache) or one on the way, may keep it.
+        response.headers["Cache-Control"] = "no-store"
         request.state.caller = caller  # who a later refusal of this request is recorded as
         return caller
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, insert, select, update
 
 from app.audit.log import record
 from app.keys.tokens import digest, key_id_of, new_secret, same_digest
@@ -74,12 +74,17 @@ def create_key(connection: Connection, name: str, scopes: tuple[str, ...],
     return secret
 
 
-def list_keys(connection: Connection) -> list[KeyInfo]:
+def list_keys(connection: Connection, *where: ColumnElement[bool]) -> list[KeyInfo]:
     rows = connection.execute(select(KEYS.c.name, KEYS.c.key_id, KEYS.c.scopes, KEYS.c.created_at,
-                                     KEYS.c.expires_at, KEYS.c.revoked_at).order_by(KEYS.c.id)).all()
+                                     KEYS.c.expires_at, KEYS.c.revoked_at).where(*where).order_by(KEYS.c.id)).all()
     return [KeyInfo(name, key_id, tuple(scopes.split(",")), _aware(created), expires and _aware(expires),
                     revoked and _aware(revoked))
             for name, key_id, scopes, created, expires, revoked in rows]
+
+
+def key_info(connection: Connection, name: str) -> KeyInfo | None:
+    found = list_keys(connection, KEYS.c.name == name)
+    return found[0] if found else None
 
 
 def revoke_key(connection: Connection, name: str, *, actor: str = "cli") -> None:

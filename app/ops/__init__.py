@@ -11,6 +11,7 @@ from app.config import Settings
 from app.ops import health, metrics
 from app.ops.logs import configure_logging
 from app.ops.middleware import OpsMiddleware
+from app.ops.ratelimit import TokenBuckets
 
 
 def install_ops(app: FastAPI, settings: Settings) -> None:
@@ -21,5 +22,8 @@ def install_ops(app: FastAPI, settings: Settings) -> None:
     app.include_router(metrics.router)
     # Shared with the response cache (app.api.routes.route_template) so both name routes the same way.
     app.state.route_templates = RouteTemplates()
+    # Per API key, on routes that require() a scope (app.keys.auth); kept here so the keys need no ops import.
+    app.state.key_buckets = (TokenBuckets(settings.write_rate_limit_per_minute, settings.write_rate_limit_burst)
+                             if settings.write_rate_limit_per_minute else None)
     app.add_middleware(OpsMiddleware, settings=settings, metrics=metrics.RequestMetrics(registry),
                        routes=app.state.route_templates)

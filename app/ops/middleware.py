@@ -8,15 +8,14 @@ import logging
 import random
 import time
 
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.routes import ROUTE_SCOPE_KEY, RouteTemplates
 from app.config import Settings
-from app.errors import echoed, problem
+from app.errors import PayloadTooLarge, echoed, problem
 from app.ops.clients import TrustedProxies, forwarded_scheme
-from app.ops.headers import CORS_METHODS, ResponseHeaders
+from app.ops.headers import WRITE_METHODS, ResponseHeaders, is_write
 from app.ops.logs import ACCESS_LOGGER, REQUEST_ID
 from app.ops.metrics import UNMATCHED, RequestMetrics
 from app.ops.ratelimit import TokenBuckets
@@ -47,11 +46,13 @@ class OpsMiddleware:
         self.routes = routes
         self.access_log = settings.access_log
         self.max_query = settings.max_query_string
-        self.max_body = settings.max_body_bytes
+        self.body_limits = (  # indexed by "is a write under /v1/"
+            BodyLimit(settings.max_body_bytes, "MAX_BODY_BYTES", "requests other than writes under /v1/"),
+            BodyLimit(settings.max_write_body_bytes, "MAX_WRITE_BODY_BYTES", "writes under /v1/"))
         self.proxies = TrustedProxies(settings.trusted_proxies)
         self.limiter = (TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
                         if settings.rate_limit_per_minute else None)
-        self.headers = ResponseHeaders(settings.cors_origins)
+        self.headers = ResponseHeaders(settings.cors_origins, settings.cors_write_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,7 +62,9 @@ class OpsMiddleware:
         headers = dict(scope["headers"])
         request_id = _request_id(headers.get(b"x-request-id"))
         client = self._client(scope, headers)
-        extra = [*self.headers.for_response(scope["path"], headers.get(b"origin")), (b"x-request-id", request_id)]
+        origin = headers.get(b"origin")
+        writes = origin is not None and is_write(scope["method"], headers)
+        extra = [*self.headers.for_response(scope["path"], origin, writes), (b"x-request-id", request_id)]
         status = 0  # not started yet
         # HEAD is GET without the body (RFC 9110 §9.3.2), for every route at once: the app answers a GET on a
         # copy of the scope and the body is dropped here, its headers (content-length too) kept. The server
@@ -88,7 +91,7 @@ class OpsMiddleware:
                 await rejection(scope, receive, send_with_headers)
                 return
             if b"transfer-encoding" in headers:  # a body of unknown length: count it as it arrives
-                receive = _limited(receive, self.max_body)
+                receive = _limited(receive, self._body_limit(scope))
             try:
                 await self.app(app_scope, receive, send_with_headers)
             except Exception:
@@ -128,21 +131,24 @@ class OpsMiddleware:
             return problem(414, f"The query string is longer than {self.max_query} bytes.",
                            type_slug="uri-too-long", instance=path)
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return problem(413, f"The request body is larger than {self.max_body} bytes.",
-                           type_slug="payload-too-large", instance=path)
+        if length is not None:
+            limit = self._body_limit(scope)
+            if not length.isdigit() or int(length) > limit.bytes:
+                return problem(413, limit.detail, type_slug="payload-too-large", instance=path)
         return None
+
+    def _body_limit(self, scope: Scope) -> "BodyLimit":
+        # Writes under /v1/ carry whole source texts: they get their own, larger limit (MAX_WRITE_BODY_BYTES).
+        return self.body_limits[scope["method"] in WRITE_METHODS and scope["path"].startswith("/v1/")]
 
     def _preflight(self, headers: dict[bytes, bytes], path: str) -> ASGIApp:
         origin, method = headers[b"origin"], headers[b"access-control-request-method"]
-        if not self.headers.allows(origin):
-            return problem(400, "CORS preflight refused: this origin is not allowed.",
-                           type_slug="cors-refused", instance=path)
-        if method not in CORS_METHODS:
-            return problem(400, "CORS preflight refused: only GET and HEAD are allowed cross-origin.",
-                           type_slug="cors-refused", instance=path)
+        requested = headers.get(b"access-control-request-headers")
+        refusal = self.headers.preflight_refusal(origin, method, requested)
+        if refusal is not None:
+            return problem(400, f"CORS preflight refused: {refusal}", type_slug="cors-refused", instance=path)
         response = Response(status_code=204)
-        response.raw_headers.extend(self.headers.preflight(headers.get(b"access-control-request-headers")))
+        response.raw_headers.extend(self.headers.preflight(origin, requested))
         return response
 
     def _record(self, method: str, scope: Scope, status: int, started: float, request_id: str,
@@ -158,7 +164,15 @@ class OpsMiddleware:
             }})
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
+class BodyLimit:
+    """A body limit, and the 413 detail that names it (its size, its setting and what it applies to)."""
+
+    def __init__(self, size: int, setting: str, applies_to: str) -> None:
+        self.bytes = size
+        self.detail = f"The request body is larger than {size} bytes ({setting}, the limit for {applies_to})."
+
+
+def _limited(receive: Receive, limit: BodyLimit) -> Receive:
     """A receive that fails with 413 once a chunked body passes the limit (rendered by the error handlers)."""
     received = 0
 
@@ -167,8 +181,8 @@ def _limited(receive: Receive, limit: int) -> Receive:
         message = await receive()
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
-            if received > limit:
-                raise HTTPException(413, f"The request body is larger than {limit} bytes.")
+            if received > limit.bytes:
+                raise PayloadTooLarge(limit.detail)
         return message
 
     return limited_receive
