@@ -139,6 +139,7 @@ def test_twenty_writers_on_one_fact(backend: str, empty_url: str, tmp_path: Path
         reviewer = cli_key(empty_url, "reviewer", "review")
 
         with live_server(empty_url, tmp_path, WORKERS="2", ACCESS_LOG="false", RATE_LIMIT_PER_MINUTE="0",
+                         WRITE_RATE_LIMIT_PER_MINUTE="0",  # one reviewer key approves every write here
                          VERSION_CHECK_INTERVAL=str(VERSION_CHECK_INTERVAL)) as server:
             with httpx.Client(base_url=server.url, timeout=30.0) as client:
                 before = history(client)
