@@ -79,22 +79,27 @@ def main() -> int:
             load_before = load_average()
             log = WriterLog()
             alone, mixed = [], []
+            cpu: dict[str, list[tuple[float, float]]] = {"alone": [], "mixed": []}  # (server, this script) CPU s
             for _ in range(args.rounds):
+                before = (process_tree_cpu(server.proc.pid), time.process_time())
                 alone.append(run_wrk(base + LIST_URL, args.duration, script=script))
+                cpu["alone"].append((process_tree_cpu(server.proc.pid) - before[0], time.process_time() - before[1]))
                 stop = threading.Event()
                 thread = threading.Thread(target=write_every_second,
                                           args=(base, writer, reviewer, interval, log, stop))
+                before = (process_tree_cpu(server.proc.pid), time.process_time())
                 thread.start()
                 try:
                     mixed.append(run_wrk(base + LIST_URL, args.duration, script=script))
                 finally:
                     stop.set()
                     thread.join(timeout=30)
+                cpu["mixed"].append((process_tree_cpu(server.proc.pid) - before[0], time.process_time() - before[1]))
             load_after = load_average()
             server_log = server.log.read_text(errors="replace")
         finally:
             server.stop()
-    text = report(args, alone, mixed, log, interval, load_before, load_after, server_log)
+    text = report(args, alone, mixed, log, interval, load_before, load_after, server_log, cpu)
     print(text)
     if args.record:
         options = {"--duration": (args.duration, 20), "--rounds": (args.rounds, 2), "--workers": (args.workers, 1)}
@@ -126,7 +131,11 @@ def cli_key(env: dict[str, str], name: str, scopes: str) -> dict[str, str]:
 def write_every_second(base: str, writer: dict[str, str], reviewer: dict[str, str], interval: float,
                        log: WriterLog, stop: threading.Event) -> None:
     """Publish an update of the measure once a second until `stop`; after each, time until it is served."""
-    with httpx.Client(base_url=base, timeout=10.0) as client:
+    # Polls go on new connections, so that with several workers any of them may answer; one client without
+    # keep-alive does that (httpx.get builds a whole client, SSL context included, per call: ~4 s of CPU a
+    # round on the 2 cores the server needs).
+    with httpx.Client(base_url=base, timeout=10.0) as client, \
+            httpx.Client(base_url=base, timeout=10.0, limits=httpx.Limits(max_keepalive_connections=0)) as poller:
         got = client.get(ITEM_URL, headers=IDENTITY)
         original = got.json()["summary"]["en"].split(" [mixed ")[0]
         while not stop.is_set():
@@ -155,10 +164,9 @@ def write_every_second(base: str, writer: dict[str, str], reviewer: dict[str, st
                 return
             log.publish_ms.append((done - began) * 1e3)
             log.published = i
-            # Poll on new connections, so that with several workers any of them may answer.
             limit = done + interval + STALENESS_MARGIN + 2.0
             while time.monotonic() < limit:
-                got = httpx.get(base + ITEM_URL, headers=IDENTITY, timeout=10.0)
+                got = poller.get(ITEM_URL, headers=IDENTITY)
                 if got.json()["summary"]["en"].endswith(f"[mixed {i}]"):
                     log.staleness_s.append(time.monotonic() - done)
                     break
@@ -169,8 +177,30 @@ def write_every_second(base: str, writer: dict[str, str], reviewer: dict[str, st
             stop.wait(max(0.0, 1.0 - (time.monotonic() - tick)))
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and every process below it (uvicorn's workers)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        stats[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        total += stats.get(current, 0.0)
+        pending += children.get(current, [])
+    return total
+
+
 def report(args: argparse.Namespace, alone: list[WrkResult], mixed: list[WrkResult], log: WriterLog,
-           interval: float, load_before: str, load_after: str, server_log: str) -> str:
+           interval: float, load_before: str, load_after: str, server_log: str,
+           cpu: dict[str, list[tuple[float, float]]]) -> str:
     bound = interval + STALENESS_MARGIN
     stale = log.staleness_s or [float("nan")]
     publish = (f"p50 {statistics.median(log.publish_ms):.0f} ms, max {max(log.publish_ms):.0f} ms"
@@ -198,6 +228,11 @@ def report(args: argparse.Namespace, alone: list[WrkResult], mixed: list[WrkResu
          f"{median(mixed, 'p99_ms') / median(alone, 'p99_ms'):.2f} | "
          f"{sum(run.errors for run in alone + mixed)} |"),
         "",
+        (f"- CPU per round, median (server; this script, i.e. the writer's client and poller): readers alone "
+         f"{statistics.median(c[0] for c in cpu['alone']):.1f} s; {statistics.median(c[1] for c in cpu['alone']):.1f} s, "
+         f"with the writer {statistics.median(c[0] for c in cpu['mixed']):.1f} s; "
+         f"{statistics.median(c[1] for c in cpu['mixed']):.1f} s, of {args.duration} s; server CPU per 1,000 reads: "
+         f"alone {per_thousand(alone, cpu['alone']):.0f} ms, with the writer {per_thousand(mixed, cpu['mixed']):.0f} ms"),
         (f"- writer: {len(log.publish_ms)} publishes; publish call under read load {publish}; "
          f"412s {log.refused}; writer errors {len(log.errors)}{errors}"),
         (f"- staleness (publish answered → the measure serves the new text): p50 {statistics.median(stale):.2f} s, "
@@ -207,6 +242,11 @@ def report(args: argparse.Namespace, alone: list[WrkResult], mixed: list[WrkResu
     if "Traceback" in server_log:
         lines.append("- the server logged a Traceback (see its log)")
     return "\n".join(lines)
+
+
+def per_thousand(runs: list[WrkResult], cpu: list[tuple[float, float]]) -> float:
+    """Server CPU milliseconds per 1,000 reader requests, over the rounds."""
+    return 1e6 * sum(c[0] for c in cpu) / max(1, sum(run.requests for run in runs))
 
 
 if __name__ == "__main__":
