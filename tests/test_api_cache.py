@@ -138,3 +138,49 @@ def test_headers_that_negotiate_differently_get_their_own_entries(dataset: Datas
         assert len(cache.entries) == 6
 
     anyio.run(scenario)
+
+
+def test_concurrent_misses_of_one_page_render_it_once(dataset: Dataset) -> None:
+    """After a new version empties the cache, every connection asks for the same pages at once: one renders,
+    the others are served what it stored."""
+    async def scenario() -> None:
+        cache = make_cache(dataset)
+        await fetch(cache, "/v1/other")  # the cache has seen version 1: no render below is from before it
+        bodies: list[bytes] = []
+
+        async def client() -> None:
+            bodies.append(await fetch(cache, "/v1/slow"))
+
+        async with anyio.create_task_group() as tasks:
+            for _ in range(10):
+                tasks.start_soon(client)
+            await dataset.slow_started.wait()
+            await anyio.sleep(0.01)  # every other client is waiting by now
+            dataset.release_slow.set()
+        assert dataset.renders == 2  # /v1/other, then /v1/slow once
+        assert len(bodies) == 10 and len(set(bodies)) == 1 and bodies[0].startswith(b"/v1/slow v1")
+
+    anyio.run(scenario)
+
+
+def test_a_waiter_renders_for_itself_when_nothing_was_stored(dataset: Dataset) -> None:
+    """An answer to a request with Authorization is never stored, so one waiting on it renders its own."""
+    async def scenario() -> None:
+        cache = make_cache(dataset)
+        await fetch(cache, "/v1/other")
+        bodies: list[bytes] = []
+
+        async def client(*headers: tuple[bytes, bytes]) -> None:
+            bodies.append(await fetch(cache, "/v1/slow", *headers))
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(client, (b"authorization", b"Bearer rfk_x"))
+            await dataset.slow_started.wait()
+            tasks.start_soon(client)
+            await anyio.sleep(0.01)
+            assert dataset.renders == 2  # /v1/other and the first; the second is waiting, not rendering
+            dataset.release_slow.set()
+        assert dataset.renders == 3 and len(bodies) == 2
+        assert list(cache.entries) and cache.rendering == {}  # the second one's answer is stored
+
+    anyio.run(scenario)

@@ -94,6 +94,7 @@ class ResponseCache:
         self.generation = 0
         self.checked_at = float("-inf")
         self.checking = False
+        self.rendering: dict[tuple, anyio.Event] = {}  # key → set when the request rendering it has finished
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # HEAD reaches this layer as GET: OpsMiddleware drops the body (RFC 9110 §9.3.2).
@@ -107,15 +108,29 @@ class ResponseCache:
         key = (scope["path"], scope["query_string"], accept_key(fields.get(b"accept")),
                choose_language(fields.get(b"accept-language")))
         rendered = self.entries.get(key)
+        if rendered is None and (rendering := self.rendering.get(key)) is not None:
+            # Another request is rendering this very answer (after a new dataset version empties the cache, every
+            # connection asks for the same pages at once): wait for it rather than render it again. Only what it
+            # stores is served from here; if it stores nothing, this request renders for itself.
+            await rendering.wait()
+            rendered = self.entries.get(key)
         if rendered is None:
             # Compressed once for every later client when it is kept; otherwise only for a client that takes gzip.
             wants_gzip = self.enabled or accepts_gzip(fields.get(b"accept-encoding"))
-            rendered = await self._render(scope, receive, send, wants_gzip)
-            if rendered is None:
-                return  # not cacheable; already sent as it was
-            if (self.enabled and rendered.storable and generation == self.generation
-                    and b"authorization" not in fields):
-                self._store(key, rendered)
+            done = None
+            if self.enabled and key not in self.rendering:
+                done = self.rendering[key] = anyio.Event()
+            try:
+                rendered = await self._render(scope, receive, send, wants_gzip)
+                if rendered is None:
+                    return  # not cacheable; already sent as it was
+                if (self.enabled and rendered.storable and generation == self.generation
+                        and b"authorization" not in fields):
+                    self._store(key, rendered)
+            finally:
+                if done is not None:
+                    del self.rendering[key]
+                    done.set()
         else:
             self.entries.move_to_end(key)
             scope[ROUTE_SCOPE_KEY] = rendered.route
