@@ -67,6 +67,18 @@ class NotAcceptable(AppError):
     status, type_slug, title = 406, "not-acceptable", "Not Acceptable"
 
 
+class Conflict(AppError):
+    status, type_slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(AppError):
+    status, type_slug, title = 412, "precondition-failed", "Precondition Failed"
+
+
+class PreconditionRequired(AppError):
+    status, type_slug, title = 428, "precondition-required", "Precondition Required"
+
+
 class ServiceUnavailable(AppError):
     status, type_slug, title = 503, "service-unavailable", "Service Unavailable"
 

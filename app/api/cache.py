@@ -53,7 +53,7 @@ class Rendered:
 
     @property
     def gzip_etag(self) -> bytes:
-        return self.etag[:-1] + b'-gzip"'
+        return gzip_etag_of(self.etag)
 
 
 # The header fields the cache decides by. A request with Authorization may be answered from the cache (what is
@@ -64,11 +64,17 @@ NEGOTIATION_FIELDS = frozenset({b"accept", b"accept-language", b"accept-encoding
 NOT_STORED = (b"no-store", b"private")  # Cache-Control directives that keep a response out of the cache
 
 
-def _etag(body: bytes) -> bytes:
+def body_etag(body: bytes) -> bytes:
+    """The strong ETag of a response body (the curation API compares If-Match against a fact's with it)."""
     # XXH3-128: every cold page hashes its whole body, and SHA-256 took ~19 µs of the 34 KB measures page
     # (~5 % of its CPU), XXH3 ~2 µs. An ETag only has to change when the body does; nothing relies on it
     # being hard to forge (a client can send any If-None-Match it likes and only ever gets its own 304).
     return b'"' + xxhash.xxh3_128_hexdigest(body)[:24].encode() + b'"'
+
+
+def gzip_etag_of(etag: bytes) -> bytes:
+    """The gzip body's own strong ETag (RFC 9110 §8.8.3): the identity body's, marked."""
+    return etag[:-1] + b'-gzip"'
 
 
 def etag_matches(if_none_match: str, etag: bytes) -> bool:
@@ -206,7 +212,7 @@ class ResponseCache:
         gzipped = (gzip.compress(body, compresslevel=6, mtime=0)
                    if wants_gzip and len(body) >= GZIP_MIN_BYTES and not compressed else None)
         route = route_template(scope) or scope["path"]
-        return Rendered(200, headers, body, gzipped, _etag(body), route, storable=storable)
+        return Rendered(200, headers, body, gzipped, body_etag(body), route, storable=storable)
 
     @staticmethod
     async def _send(rendered: Rendered, fields: dict[bytes, str], send: Send) -> None:

@@ -147,6 +147,13 @@ def accepts_media(accept: str | None, media_type: str) -> bool:
     return media_quality(parse_preferences(accept), media_type) > 0
 
 
+def require_json(request: Request, what: str) -> None:
+    """A resource served as JSON only (a key, a proposal): 406 unless the Accept header takes JSON."""
+    accept = field_value(request.scope["headers"], b"accept")
+    if not accepts_media(accept, "application/json"):
+        raise NotAcceptable(f"{what} application/json only, not {(accept or '')[:100]}.")
+
+
 def choose_language(header: str | None) -> Lang:
     """zh, en, or both (the default, and the answer for `*` or a header naming neither).
 

@@ -3,7 +3,9 @@
 import datetime as dt
 
 from sqlalchemy import Connection, Engine, insert
+from starlette.requests import Request
 
+from app.api.routes import route_template
 from app.context import REQUEST_ID
 from app.models import AuditEvent
 
@@ -13,6 +15,11 @@ AUDIT = AuditEvent.__table__
 def _row(actor: str, action: str, target: str, outcome: str) -> dict:
     return {"at": dt.datetime.now(dt.UTC).replace(microsecond=0), "actor": actor[:120], "action": action[:200],
             "target": target[:400], "outcome": outcome[:400], "request_id": REQUEST_ID.get() or ""}
+
+
+def action_of(request: Request) -> str:
+    """What the log calls a request: its method and full route template (`POST /v1/proposals/{proposal_id}/publish`)."""
+    return f"{request.method} {route_template(request.scope) or request.url.path}"
 
 
 def record(connection: Connection, actor: str, action: str, target: str, outcome: str) -> None:

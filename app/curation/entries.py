@@ -9,7 +9,7 @@ pointed back at the document field it came from (RFC 6901 JSON Pointer).
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from app.facts.kind import FactKind
 from app.registry import BY_NAME, KINDS
@@ -85,8 +85,6 @@ def pointer(pointers: Pointers, loc: tuple) -> str:
 
 def validated(kind: FactKind, entry: dict[str, Any], pointers: Pointers) -> tuple[BaseModel | None, list[dict]]:
     """The entry as the kind's seed schema reads it, or the errors, each with its JSON Pointer."""
-    from pydantic import ValidationError
-
     assert kind.seed_schema is not None
     try:
         return kind.seed_schema.model_validate(entry), []

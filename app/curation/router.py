@@ -14,13 +14,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.api.negotiation import accepts_media, field_value
+from app.api.negotiation import require_json
 from app.api.params import NoParams
 from app.api.responses import Problem
-from app.api.routes import route_template
 from app.api.routing import QueryModelRoute, ResourceRouter
 from app.api.schemas import Page
-from app.audit.log import record_refusal
+from app.audit.log import action_of, record_refusal
 from app.curation import service
 from app.curation.schemas import (
     CandidateSet,
@@ -31,7 +30,7 @@ from app.curation.schemas import (
     SourceCreated,
     SourceUpload,
 )
-from app.errors import AppError, NotAcceptable
+from app.errors import AppError
 from app.keys.auth import require
 from app.keys.service import Caller
 from app.registry import SOURCE
@@ -53,7 +52,7 @@ class AuditedRoute(QueryModelRoute):
                     status = getattr(exc, "status", None) or getattr(exc, "status_code", 422)
                     why = getattr(exc, "detail", None) if isinstance(exc, AppError) else "invalid request body"
                     await run_in_threadpool(record_refusal, request.app.state.engine,
-                                            f"key:{caller.name}" if caller else "anonymous", _action(request),
+                                            f"key:{caller.name}" if caller else "anonymous", action_of(request),
                                             request.url.path, f"{status} {why}")
                 raise
 
@@ -63,11 +62,14 @@ class AuditedRoute(QueryModelRoute):
 router = ResourceRouter(tags=["curation"], route_class=AuditedRoute)
 NO_STORE = {"Cache-Control": "no-store"}
 _WHY = {
-    400: "An unknown parameter, or a body that is not JSON.", 414: "The query string is longer than this server accepts.", 406: "Proposals are served as JSON only.", 401: "No API key, or one that is malformed, unknown, revoked or expired.",
+    400: "An unknown parameter, or a body that is not JSON.",
+    401: "No API key, or one that is malformed, unknown, revoked or expired.",
     403: "The key lacks the route's scope (or reviews its own proposal).", 404: "No such proposal or fact.",
+    406: "Proposals are served as JSON only.",
     409: "The slug is taken, or the proposal is not in a state that allows this.",
     412: "The fact changed since the If-Match ETag; `current_etag` is the one to base a change on.",
     413: "The request body is larger than this server accepts.",
+    414: "The query string is longer than this server accepts.",
     422: "The request fails a check; `errors` points at each field (RFC 6901 JSON Pointer).",
     428: "An update or deprecation needs If-Match.", 429: "Too many writes from this key; see Retry-After.",
 }
@@ -81,18 +83,13 @@ def problem_responses(*statuses: int) -> dict[int | str, dict]:
 WRITE_ERRORS = problem_responses(400, 401, 403, 409, 413, 414, 422, 429)
 
 
-def _action(request: Request) -> str:
-    """What the audit log calls the request: its method and route template (`POST /v1/proposals/{proposal_id}/publish`)."""
-    return f"{request.method} {route_template(request.scope) or request.url.path}"
-
-
 @router.post("/sources", status_code=201, response_model=SourceCreated, summary="Upload a source", responses=WRITE_ERRORS,
              description="Store a new source — its metadata and the text facts will quote — and publish it at "
                          "`/v1/sources/{slug}`. The body is stored NFC-normalised and its SHA-256 published. "
                          "Scope `propose`.")
 def upload_source(request: Request, body: SourceUpload,
                   caller: Annotated[Caller, require("propose")]) -> JSONResponse:
-    slug = service.upload_source(request.app.state.engine, caller, body, _action(request))
+    slug = service.upload_source(request.app.state.engine, caller, body, action_of(request))
     url = SOURCE.url(slug)
     return JSONResponse({"slug": slug, "url": url}, status_code=201, headers={"Location": url, **NO_STORE})
 
@@ -118,14 +115,8 @@ def source_candidates(request: Request, slug: str, caller: Annotated[Caller, req
 def create_proposal(request: Request, body: ProposalIn, caller: Annotated[Caller, require("propose")],
                     if_match: Annotated[str | None, Header(description="The ETag of the fact it is based on.")] = None
                     ) -> JSONResponse:
-    out = service.propose(request.app.state.engine, caller, body, if_match, _action(request))
+    out = service.propose(request.app.state.engine, caller, body, if_match, action_of(request))
     return JSONResponse(out, status_code=201, headers={"Location": out["url"], **NO_STORE})
-
-
-def _json_only(request: Request) -> None:
-    accept = field_value(request.scope["headers"], b"accept")
-    if not accepts_media(accept, "application/json"):
-        raise NotAcceptable(f"Proposals are served as application/json only, not {(accept or '')[:100]}.")
 
 
 @router.get("/proposals", response_model=Page[ProposalOut], summary="List proposals",
@@ -133,7 +124,7 @@ def _json_only(request: Request) -> None:
             description="Proposals in the order they were made, filtered by status, kind or author. Public, like "
                         "the facts; never cached, since a proposal changes without a new dataset version.")
 def list_proposals(request: Request, params: Annotated[ProposalQuery, Query()]) -> JSONResponse:
-    _json_only(request)
+    require_json(request, "Proposals are served as")
     items, total, last = service.list_proposals(request.app.state.engine, status=params.status, kind=params.kind,
                                                 author=params.author, after=params.after, limit=params.limit)
     kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "after"])
@@ -148,7 +139,7 @@ def list_proposals(request: Request, params: Annotated[ProposalQuery, Query()]) 
             description="A proposal, its document and its reviews.")
 def get_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
                  params: Annotated[NoParams, Query()]) -> JSONResponse:
-    _json_only(request)
+    require_json(request, "Proposals are served as")
     return JSONResponse(service.get_proposal(request.app.state.engine, proposal_id), headers=NO_STORE)
 
 
@@ -157,7 +148,7 @@ def get_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**
              description="Scope `review`. The key that made the proposal cannot review it (403).")
 def review_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: ReviewIn,
                     caller: Annotated[Caller, require("review")]) -> JSONResponse:
-    out = service.review(request.app.state.engine, caller, proposal_id, body, _action(request))
+    out = service.review(request.app.state.engine, caller, proposal_id, body, action_of(request))
     return JSONResponse(out, status_code=201, headers=NO_STORE)
 
 
@@ -168,5 +159,5 @@ def review_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=
                          "changed after the proposal was based on it.")
 def publish_proposal(request: Request, proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
                      caller: Annotated[Caller, require("publish")]) -> JSONResponse:
-    out = service.publish(request.app.state.engine, caller, proposal_id, _action(request))
+    out = service.publish(request.app.state.engine, caller, proposal_id, action_of(request))
     return JSONResponse(out, headers=NO_STORE)

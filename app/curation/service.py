@@ -15,16 +15,17 @@ import orjson
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from app.api.cache import _etag
+from app.api.cache import body_etag, gzip_etag_of
 from app.audit.log import record
 from app.curation.checks import check_entry
 from app.curation.entries import to_entry, validated
 from app.curation.schemas import ProposalIn, ReviewIn, SourceUpload
 from app.curation.write import add_source, deprecate, fact_row, lock_dataset, refresh, write_entry
-from app.errors import AppError, NotFound
+from app.errors import AppError, Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from app.facts.history import Change, timestamp
 from app.facts.kind import FactKind
 from app.ingest.candidates import find_candidates
+from app.keys.auth import Forbidden
 from app.keys.service import Caller
 from app.models import FactDocument, Proposal, ProposalReview, Source
 from app.registry import BY_NAME, SOURCE
@@ -36,22 +37,6 @@ PROPOSABLE = {kind.name: kind for kind in BY_NAME.values()
 
 class Invalid(AppError):
     status, type_slug, title = 422, "invalid-proposal", "Invalid proposal"
-
-
-class Conflict(AppError):
-    status, type_slug, title = 409, "conflict", "Conflict"
-
-
-class PreconditionRequired(AppError):
-    status, type_slug, title = 428, "precondition-required", "Precondition Required"
-
-
-class PreconditionFailed(AppError):
-    status, type_slug, title = 412, "precondition-failed", "Precondition Failed"
-
-
-class NotTheirs(AppError):
-    status, type_slug, title = 403, "forbidden", "Forbidden"
 
 
 def _now() -> dt.datetime:
@@ -108,8 +93,8 @@ def current_etags(session: Session, kind: FactKind, key: str) -> list[str]:
                           .where(DOCUMENTS.c.kind == kind.name, DOCUMENTS.c.key == key)).first()
     if row is None:
         return []
-    etags = [_etag(bytes(body)).decode() for body in row]
-    return etags + [etag[:-1] + '-gzip"' for etag in etags]
+    etags = [body_etag(bytes(body)) for body in row]
+    return [etag.decode() for etag in etags + [gzip_etag_of(etag) for etag in etags]]
 
 
 def _matching(if_match: str, etags: list[str]) -> str | None:
@@ -191,7 +176,7 @@ def review(engine: Engine, caller: Caller, proposal_id: int, body: ReviewIn, act
         lock_dataset(session)  # one reviewer at a time, and never while the proposal is being published
         proposal = _proposal(session, proposal_id)
         if proposal.author == caller.name:
-            raise NotTheirs("A proposal is reviewed by someone else: this key proposed it.")
+            raise Forbidden("A proposal is reviewed by someone else: this key proposed it.")
         if proposal.status != "open":
             raise Conflict(f"Proposal {proposal_id} is {proposal.status}; only an open proposal is reviewed.")
         now = _now()

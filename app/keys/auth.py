@@ -17,8 +17,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPBearer
 
-from app.api.routes import route_template
-from app.audit.log import record_refusal
+from app.audit.log import action_of, record_refusal
 from app.errors import AppError, TooManyRequests
 from app.keys.service import SCOPES, Caller, Refused, authenticate
 
@@ -74,8 +73,7 @@ def require(scope: str | None) -> Any:
 
     def check(request: Request, response: Response, _: Annotated[Any, Depends(BEARER)]) -> Caller:
         engine = request.app.state.engine
-        route = route_template(request.scope) or request.url.path  # the full template, /v1 included
-        action = f"{request.method} {route}"
+        action = action_of(request)
 
         def refuse(error: AppError, actor: str, outcome: str) -> AppError:
             record_refusal(engine, actor, action, request.url.path, outcome)

@@ -5,17 +5,15 @@ from typing import Annotated
 
 from fastapi import Query, Request
 
-from app.api.negotiation import accepts_media, field_value
+from app.api.negotiation import require_json
 from app.api.params import NoParams
 from app.api.responses import ITEM_ERRORS, KEY_ERRORS
 from app.api.routing import ResourceRouter
-from app.errors import NotAcceptable
 from app.keys.auth import require
 from app.keys.schemas import KeyOut
 from app.keys.service import Caller, key_info
 
 router = ResourceRouter(tags=["keys"])
-JSON = "application/json"
 
 
 def _iso_utc(moment: dt.datetime) -> str:
@@ -34,9 +32,7 @@ def _iso_utc(moment: dt.datetime) -> str:
 )
 def current_key(request: Request, caller: Annotated[Caller, require(None)],
                 params: Annotated[NoParams, Query()]) -> KeyOut:
-    accept = field_value(request.scope["headers"], b"accept")
-    if not accepts_media(accept, JSON):
-        raise NotAcceptable(f"A key is described as {JSON} only, not {(accept or '')[:100]}.")
+    require_json(request, "A key is described as")
     with request.app.state.engine.connect() as connection:
         info = key_info(connection, caller.name)
     # `info` exists: require() has just read the same key, and keys are never deleted.
